@@ -1,0 +1,286 @@
+/* ctxtrace-api.c: the calls a traced program makes.  Begin and end are the hot path: one
+ * relaxed load when not recording; when recording, a timestamp and a 16-byte store into
+ * the thread's ring, with no lock, syscall or allocation. */
+#include "ctxtrace-private.h"
+
+#include <stdio.h>
+
+/* The calling thread's ring for the current session, or NULL when not recording. */
+static inline ct_ring_t *
+current_ring (void)
+{
+  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
+  if (CT_UNLIKELY (gen == 0))
+    return NULL;
+  ct_ring_t *r = ct_tl_ring;
+  if (CT_UNLIKELY (r == NULL || r->gen != gen))
+    r = ct_ring_get_slow (gen);
+  return r;
+}
+
+static inline ctxtrace_span_t
+handle_of (const ct_ring_t *r)
+{
+  return (uint64_t) r->slot << CT_SEQ_BITS | (r->seq & CT_SEQ_MASK);
+}
+
+static ctxtrace_span_t
+drop_begin (ct_ring_t *r)
+{
+  r->pending_gap++;
+  r->limit = 0;
+  atomic_fetch_add_explicit (&r->dropped_spans, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
+  return handle_of (r);
+}
+
+static inline ctxtrace_span_t
+put_begin (ct_ring_t *r, uint64_t b)
+{
+  r->seq++;
+  if (CT_UNLIKELY (r->head + 1 - r->tail_cache >= r->limit) && !ct_ring_reserve_slow (r, 1))
+    return drop_begin (r);
+  ct_rec_t *s = &r->slots[r->head & r->mask];
+  s->a = ct_now ();
+  s->b = b;
+  r->head++;
+  atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
+  return handle_of (r);
+}
+
+CTXTRACE_API ctxtrace_span_t
+ctxtrace_begin_site (const ctxtrace_site_t *site)
+{
+  ct_ring_t *r = current_ring ();
+  if (CT_UNLIKELY (r == NULL || site == NULL))
+    return CTXTRACE_NO_SPAN;
+  return put_begin (r, (uint64_t) CT_TAG_BEGIN_SITE << CT_TAG_SHIFT | (uintptr_t) site);
+}
+
+CTXTRACE_API ctxtrace_span_t
+ctxtrace_begin (const char *name)
+{
+  ct_ring_t *r = current_ring ();
+  if (CT_UNLIKELY (r == NULL))
+    return CTXTRACE_NO_SPAN;
+  if (name == NULL)
+    name = "(null)";
+  size_t len = strlen (name);
+  size_t cut = ct_utf8_truncate (name, len, CT_MAX_NAME);
+  if (cut != len)
+    atomic_fetch_add_explicit (&r->truncated, 1, memory_order_relaxed);
+  r->seq++;
+  if (!ct_ring_put (r, ct_now (), (uint64_t) CT_TAG_BEGIN_NAME << CT_TAG_SHIFT | cut, name,
+                    cut, NULL, 0))
+    {
+      /* ct_ring_put counted the record; count the span and keep the sequence in step. */
+      atomic_fetch_sub_explicit (&r->dropped_records, 1, memory_order_relaxed);
+      return drop_begin (r);
+    }
+  return handle_of (r);
+}
+
+static void
+end_slow (ctxtrace_span_t span)
+{
+  ct_ring_t *r = current_ring ();
+  if (r != NULL)
+    ct_ring_put (r, ct_now (), (uint64_t) CT_TAG_END_HANDLE << CT_TAG_SHIFT, &span,
+                 sizeof span, NULL, 0);
+}
+
+CTXTRACE_API void
+ctxtrace_end (ctxtrace_span_t span)
+{
+  if (CT_UNLIKELY (span == CTXTRACE_NO_SPAN))
+    return;
+  ct_ring_t *r = ct_tl_ring;
+  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
+  if (CT_UNLIKELY (r == NULL || r->gen != gen || gen == 0 || span >> CT_SEQ_BITS != r->slot))
+    {
+      end_slow (span);
+      return;
+    }
+  if (CT_UNLIKELY (r->head + 1 - r->tail_cache >= r->limit) && !ct_ring_reserve_slow (r, 1))
+    {
+      r->limit = 0;
+      atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
+      return;
+    }
+  ct_rec_t *s = &r->slots[r->head & r->mask];
+  s->a = ct_now ();
+  s->b = (uint64_t) CT_TAG_END << CT_TAG_SHIFT | (span & CT_SEQ_MASK);
+  r->head++;
+  atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
+}
+
+/* ---- Attributes ------------------------------------------------------------------------- */
+
+static void
+put_attr (ctxtrace_span_t span, int type, const char *key, const void *value, size_t vlen)
+{
+  if (span == CTXTRACE_NO_SPAN)
+    return;
+  ct_ring_t *r = current_ring ();
+  if (r == NULL)
+    return;
+  if (key == NULL)
+    key = "(null)";
+  size_t klen = strlen (key);
+  size_t kcut = ct_utf8_truncate (key, klen, CT_MAX_KEY);
+  char kbuf[CT_MAX_KEY + 1];
+  memcpy (kbuf, key, kcut);
+  kbuf[kcut] = '\0';
+  if (kcut != klen)
+    atomic_fetch_add_explicit (&r->truncated, 1, memory_order_relaxed);
+  size_t len = kcut + 1 + vlen;
+  ct_ring_put (r, span, (uint64_t) CT_TAG_ATTR << CT_TAG_SHIFT | (uint64_t) type << 40 | len,
+               kbuf, kcut + 1, value, vlen);
+}
+
+CTXTRACE_API void
+ctxtrace_attr_int (ctxtrace_span_t span, const char *key, int64_t value)
+{
+  put_attr (span, CT_ATTR_INT, key, &value, sizeof value);
+}
+
+CTXTRACE_API void
+ctxtrace_attr_double (ctxtrace_span_t span, const char *key, double value)
+{
+  put_attr (span, CT_ATTR_DOUBLE, key, &value, sizeof value);
+}
+
+CTXTRACE_API void
+ctxtrace_attr_bool (ctxtrace_span_t span, const char *key, bool value)
+{
+  uint8_t v = value ? 1 : 0;
+  put_attr (span, CT_ATTR_BOOL, key, &v, 1);
+}
+
+/* Text values longer than the limit are cut; strings get a visible marker, JSON (which
+ * would no longer parse) is refused by the writer from the flag it sees. */
+static void
+put_text_attr (ctxtrace_span_t span, int type, const char *key, const char *value)
+{
+  if (value == NULL)
+    {
+      put_attr (span, CT_ATTR_JSON, key, "null", 4);
+      return;
+    }
+  size_t len = strlen (value);
+  if (len <= CT_MAX_VALUE)
+    {
+      put_attr (span, type, key, value, len);
+      return;
+    }
+  ct_ring_t *r = current_ring ();
+  if (r != NULL)
+    atomic_fetch_add_explicit (&r->truncated, 1, memory_order_relaxed);
+  if (type == CT_ATTR_JSON)
+    {
+      /* An empty JSON value is never valid: the writer refuses and counts it. */
+      put_attr (span, type, key, "", 0);
+      return;
+    }
+  size_t cut = ct_utf8_truncate (value, len, CT_MAX_VALUE - 3);
+  char *buf = __builtin_alloca (CT_MAX_VALUE + 1);
+  memcpy (buf, value, cut);
+  memcpy (buf + cut, "\xe2\x80\xa6", 3);  /* U+2026 HORIZONTAL ELLIPSIS */
+  put_attr (span, type, key, buf, cut + 3);
+}
+
+CTXTRACE_API void
+ctxtrace_attr_str (ctxtrace_span_t span, const char *key, const char *value)
+{
+  put_text_attr (span, CT_ATTR_STR, key, value);
+}
+
+CTXTRACE_API void
+ctxtrace_attr_json (ctxtrace_span_t span, const char *key, const char *json)
+{
+  put_text_attr (span, CT_ATTR_JSON, key, json);
+}
+
+static void
+put_status (ctxtrace_span_t span, int status)
+{
+  if (span == CTXTRACE_NO_SPAN)
+    return;
+  ct_ring_t *r = current_ring ();
+  if (r != NULL)
+    ct_ring_put (r, span, (uint64_t) CT_TAG_STATUS << CT_TAG_SHIFT | (uint64_t) status, NULL, 0,
+                 NULL, 0);
+}
+
+CTXTRACE_API void
+ctxtrace_set_error (ctxtrace_span_t span, const char *type, const char *message)
+{
+  put_status (span, 2);
+  ctxtrace_attr_str (span, "exception.type", type != NULL ? type : "error");
+  if (message != NULL)
+    ctxtrace_attr_str (span, "exception.message", message);
+}
+
+CTXTRACE_API void
+ctxtrace_set_ok (ctxtrace_span_t span)
+{
+  put_status (span, 1);
+}
+
+/* ---- Events and context ----------------------------------------------------------------- */
+
+CTXTRACE_API void
+ctxtrace_event (const char *name, const char *json_attrs)
+{
+  ct_ring_t *r = current_ring ();
+  if (r == NULL)
+    return;
+  if (name == NULL)
+    name = "(null)";
+  size_t nlen = ct_utf8_truncate (name, strlen (name), CT_MAX_NAME);
+  char nbuf[CT_MAX_NAME + 1];
+  memcpy (nbuf, name, nlen);
+  nbuf[nlen] = '\0';
+  size_t jlen = json_attrs != NULL ? strlen (json_attrs) : 0;
+  if (jlen > CT_MAX_VALUE)
+    {
+      /* Too large to keep: the event stays, its attributes are refused (the writer counts
+       * an empty, invalid JSON text). */
+      jlen = 0;
+      json_attrs = "";
+    }
+  uint64_t b = (uint64_t) CT_TAG_EVENT << CT_TAG_SHIFT | (nlen + 1 + jlen);
+  ct_ring_put (r, ct_now (), b, nbuf, nlen + 1, json_attrs != NULL ? json_attrs : "", jlen);
+}
+
+CTXTRACE_API ctxtrace_context_t
+ctxtrace_context_current (void)
+{
+  ctxtrace_context_t ctx = { 0 };
+  ct_ring_t *r = current_ring ();
+  if (r == NULL)
+    return ctx;
+  uint64_t key = (uint64_t) r->slot << CT_SEQ_BITS | (++r->captures & CT_SEQ_MASK);
+  if (ct_ring_put (r, key, (uint64_t) CT_TAG_CAPTURE << CT_TAG_SHIFT, NULL, 0, NULL, 0))
+    ctx.key = key;
+  return ctx;
+}
+
+CTXTRACE_API void
+ctxtrace_context_attach (ctxtrace_context_t ctx)
+{
+  ct_ring_t *r = current_ring ();
+  if (r == NULL)
+    return;
+  /* Remote part (trace id and span id) travels as the payload. */
+  uint64_t b = (uint64_t) CT_TAG_ATTACH << CT_TAG_SHIFT | 24;
+  ct_ring_put (r, ctx.key, b, &ctx.span_id, 8, ctx.trace_id, 16);
+}
+
+CTXTRACE_API void
+ctxtrace_context_detach (void)
+{
+  ct_ring_t *r = current_ring ();
+  if (r != NULL)
+    ct_ring_put (r, 0, (uint64_t) CT_TAG_DETACH << CT_TAG_SHIFT, NULL, 0, NULL, 0);
+}

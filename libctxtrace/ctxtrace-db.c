@@ -1,0 +1,497 @@
+/* ctxtrace-db.c: the writer's SQLite connection: open or create a trace file safely,
+ * then commit batches.  Only the writer thread (and ctxtrace_start, before the writer
+ * exists) touches the connection. */
+#include "ctxtrace-writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctxtrace-schema.h"
+
+__attribute__ ((format (printf, 4, 5))) static int
+fail (char *err, size_t errlen, int code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (err, errlen, fmt, ap);
+  va_end (ap);
+  return code;
+}
+
+/* Reasons SQLite would report vaguely, checked first so the message says what is wrong. */
+static int
+check_path (const char *path, char *err, size_t errlen)
+{
+  struct stat st;
+  char *copy = strdup (path);
+  int rc = 0;
+
+  if (copy == NULL)
+    return -ENOMEM;
+  const char *dir = dirname (copy);
+  if (stat (path, &st) == 0)
+    {
+      if (!S_ISREG (st.st_mode))
+        rc = fail (err, errlen, -EINVAL, "%s is not a regular file", path);
+      else if (access (path, R_OK | W_OK) != 0)
+        rc = fail (err, errlen, -EACCES, "%s is not writable", path);
+    }
+  else if (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
+    rc = fail (err, errlen, -ENOENT, "directory %s does not exist (for %s)", dir, path);
+  if (rc == 0 && access (dir, W_OK) != 0)
+    rc = fail (err, errlen, -EACCES, "directory %s is not writable (for %s)", dir, path);
+  free (copy);
+  return rc;
+}
+
+static int
+prepare (ct_writer_t *w, sqlite3_stmt **stmt, const char *sql)
+{
+  return sqlite3_prepare_v3 (w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL);
+}
+
+static int
+prepare_all (ct_writer_t *w)
+{
+  const struct
+  {
+    sqlite3_stmt **stmt;
+    const char *sql;
+  } all[] = {
+    { &w->st_insert_span,
+      "INSERT INTO span(id, trace_id, parent_id, thread_id, name_id, start_ns, dur_ns,"
+      " depth, status, attrs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" },
+    { &w->st_update_span, "UPDATE span SET dur_ns = ?2, status = ?3, attrs = ?4 WHERE id = ?1" },
+    { &w->st_update_attrs, "UPDATE span SET status = ?2, attrs = ?3 WHERE id = ?1" },
+    { &w->st_insert_event,
+      "INSERT INTO event(span_id, thread_id, ts_ns, name_id, attrs) VALUES (?1, ?2, ?3, ?4, ?5)" },
+    { &w->st_insert_thread, "INSERT INTO thread(process_id, tid, name) VALUES (?1, ?2, ?3)" },
+    { &w->st_update_thread, "UPDATE thread SET name = ?2 WHERE id = ?1" },
+    { &w->st_string_upsert, "INSERT INTO string(value) VALUES (?1) ON CONFLICT(value) DO NOTHING" },
+    { &w->st_string_id, "SELECT id FROM string WHERE value = ?1" },
+    { &w->st_max_span, "SELECT coalesce(max(id), 0) + 1 FROM span" },
+    { &w->st_json_valid, "SELECT json_valid(?1)" },
+    { &w->st_process_counters,
+      "UPDATE process SET dropped_spans = ?2, dropped_records = ?3, rejected_attrs = ?4,"
+      " truncated_values = ?5 WHERE id = ?1" },
+    { &w->st_process_end, "UPDATE process SET end_ns = ?2 WHERE id = ?1" },
+    { &w->st_trace_upsert, "INSERT INTO trace(hex) VALUES (?1) ON CONFLICT(hex) DO NOTHING" },
+    { &w->st_trace_id, "SELECT id FROM trace WHERE hex = ?1" },
+  };
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    {
+      int rc = prepare (w, all[i].stmt, all[i].sql);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
+static int
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static int
+step_int64 (sqlite3_stmt *stmt, int64_t *out)
+{
+  int rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc;
+}
+
+static void
+read_file (const char *path, char *buf, size_t size, int nul_to_space)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read (fd, buf, size - 1) : -1;
+  if (fd >= 0)
+    close (fd);
+  if (n < 0)
+    n = 0;
+  buf[n] = '\0';
+  for (ssize_t i = 0; i < n; i++)
+    if (buf[i] == '\0' && nul_to_space)
+      buf[i] = ' ';
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+    buf[--n] = '\0';
+}
+
+static int
+insert_process (ct_writer_t *w)
+{
+  char comm[256], cmdline[4097], host[256] = "";
+  sqlite3_stmt *stmt = NULL;
+  read_file ("/proc/self/comm", comm, sizeof comm, 0);
+  read_file ("/proc/self/cmdline", cmdline, sizeof cmdline, 1);
+  gethostname (host, sizeof host - 1);
+  int rc = prepare (w, &stmt,
+                    "INSERT INTO process(pid, parent_pid, name, cmdline, hostname, start_ns,"
+                    " clock, library_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64 (stmt, 1, getpid ());
+  sqlite3_bind_int64 (stmt, 2, getppid ());
+  sqlite3_bind_text (stmt, 3, comm, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, cmdline, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, host, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, ct_realtime_ns ());
+  sqlite3_bind_text (stmt, 7, ct_use_tsc ? "tsc" : "monotonic", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, "libctxtrace " CTXTRACE_VERSION_STRING, -1, SQLITE_STATIC);
+  rc = step_done (stmt);
+  sqlite3_finalize (stmt);
+  w->process_id = sqlite3_last_insert_rowid (w->db);
+  return rc;
+}
+
+/* Interns a W3C trace id (32 hex digits) and returns its row id in *id. */
+static int
+intern_trace (ct_writer_t *w, const char *hex, int64_t *id)
+{
+  sqlite3_bind_text (w->st_trace_upsert, 1, hex, -1, SQLITE_TRANSIENT);
+  int rc = step_done (w->st_trace_upsert);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text (w->st_trace_id, 1, hex, -1, SQLITE_TRANSIENT);
+  return step_int64 (w->st_trace_id, id);
+}
+
+static int
+new_trace (ct_writer_t *w)
+{
+  uint8_t raw[16];
+  char hex[33];
+  if (getrandom (raw, sizeof raw, 0) != (ssize_t) sizeof raw)
+    {
+      uint64_t t = ct_now () ^ (uint64_t) getpid () << 32;
+      memcpy (raw, &t, 8);
+      t = (uint64_t) ct_realtime_ns ();
+      memcpy (raw + 8, &t, 8);
+    }
+  for (int i = 0; i < 16; i++)
+    snprintf (hex + 2 * i, 3, "%02x", raw[i]);
+  return intern_trace (w, hex, &w->trace_id);
+}
+
+/* Sets up the schema (new file) and this process's rows, in one write transaction so that
+ * two processes creating the same file at once do not both create it. */
+static int
+init_file (ct_writer_t *w, char *err, size_t errlen)
+{
+  int version = 0;
+  int rc = sqlite3_exec (w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  switch (ctxtrace_schema_classify (w->db, &version))
+    {
+    case CTXTRACE_FILE_EMPTY:
+      rc = ctxtrace_schema_create (w->db, "libctxtrace " CTXTRACE_VERSION_STRING,
+                                   ct_realtime_ns ());
+      break;
+    case CTXTRACE_FILE_OK:
+      break;
+    default:
+      sqlite3_exec (w->db, "ROLLBACK", NULL, NULL, NULL);
+      snprintf (err, errlen, "the file changed kind while being opened");
+      return SQLITE_MISMATCH;
+    }
+  if (rc == SQLITE_OK)
+    rc = prepare_all (w);
+  if (rc == SQLITE_OK)
+    rc = insert_process (w);
+  if (rc == SQLITE_OK)
+    rc = new_trace (w);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (w->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    sqlite3_exec (w->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+static int
+classify_error (ct_writer_t *w, const char *path, char *err, size_t errlen)
+{
+  char ver[16];
+  int version = 0;
+  switch (ctxtrace_schema_classify (w->db, &version))
+    {
+    case CTXTRACE_FILE_EMPTY:
+    case CTXTRACE_FILE_OK:
+      return 0;
+    case CTXTRACE_FILE_FOREIGN:
+      return fail (err, errlen, -EINVAL,
+                   "%s is an SQLite database but not a ctxtrace trace; refusing to touch it",
+                   path);
+    case CTXTRACE_FILE_NEWER:
+      snprintf (ver, sizeof ver, "%d", version);
+      return fail (err, errlen, -EPROTO,
+                   "%s has trace schema version %s, newer than this library's; refusing", path,
+                   ver);
+    case CTXTRACE_FILE_ERROR:
+    default:
+      return fail (err, errlen, -EINVAL, "%s is not a ctxtrace trace (%s); refusing to touch it",
+                   path, sqlite3_errmsg (w->db));
+    }
+}
+
+int
+ct_db_open (ct_writer_t *w, const char *path, char *err, size_t errlen)
+{
+  int rc = check_path (path, err, errlen);
+  if (rc != 0)
+    return rc;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+              | SQLITE_OPEN_EXRESCODE;
+  if (sqlite3_open_v2 (path, &w->db, flags, NULL) != SQLITE_OK)
+    return fail (err, errlen, -EIO, "cannot open %s: %s", path,
+                 w->db ? sqlite3_errmsg (w->db) : "out of memory");
+  sqlite3_busy_timeout (w->db, 5000);
+  rc = classify_error (w, path, err, errlen);
+  if (rc != 0)
+    return rc;
+  /* Only now, with the file known to be ours or empty, is anything written. */
+  char pragmas[256];
+  snprintf (pragmas, sizeof pragmas,
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192;"
+            " PRAGMA max_page_count=%lld;",
+            w->max_pages > 0 ? (long long) w->max_pages : 4294967294LL);
+  rc = sqlite3_exec (w->db, pragmas, NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = init_file (w, err, errlen);
+  if (rc != SQLITE_OK && err[0] == '\0')
+    snprintf (err, errlen, "cannot initialise %s: %s", path, sqlite3_errmsg (w->db));
+  return rc == SQLITE_OK ? 0 : rc == SQLITE_MISMATCH ? -EINVAL : -EIO;
+}
+
+int
+ct_db_is_fatal (int rc)
+{
+  rc &= 0xff;
+  return rc != SQLITE_BUSY && rc != SQLITE_LOCKED;
+}
+
+int
+ct_db_json_valid (ct_writer_t *w, const char *text, size_t len)
+{
+  int64_t valid = 0;
+  sqlite3_bind_text (w->st_json_valid, 1, text, (int) len, SQLITE_STATIC);
+  step_int64 (w->st_json_valid, &valid);
+  sqlite3_clear_bindings (w->st_json_valid);
+  return valid == 1;
+}
+
+/* ---- Commit ----------------------------------------------------------------------------- */
+
+static int
+commit_threads (ct_writer_t *w)
+{
+  for (size_t i = 0; i < w->n_live; i++)
+    {
+      ct_thread_t *t = w->live[i];
+      sqlite3_stmt *st = t->db_id == 0 ? w->st_insert_thread : w->st_update_thread;
+      if (t->db_id != 0 && !t->name_dirty)
+        continue;
+      sqlite3_bind_int64 (st, 1, t->db_id == 0 ? w->process_id : t->db_id);
+      if (t->db_id == 0)
+        sqlite3_bind_int64 (st, 2, t->tid);
+      sqlite3_bind_text (st, t->db_id == 0 ? 3 : 2, t->name, -1, SQLITE_STATIC);
+      int rc = step_done (st);
+      if (rc != SQLITE_OK)
+        return rc;
+      if (t->db_id == 0)
+        t->db_id = sqlite3_last_insert_rowid (w->db), t->db_id_fresh = 1;
+      t->name_dirty = 0;
+    }
+  return SQLITE_OK;
+}
+
+static int
+intern_name (ct_writer_t *w, ct_name_t *n)
+{
+  sqlite3_bind_text (w->st_string_upsert, 1, n->text, -1, SQLITE_STATIC);
+  int rc = step_done (w->st_string_upsert);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text (w->st_string_id, 1, n->text, -1, SQLITE_STATIC);
+  return step_int64 (w->st_string_id, &n->db_id);
+}
+
+static int
+commit_names (ct_writer_t *w)
+{
+  for (size_t i = 0; i < w->n_names; i++)
+    if (w->names[i].db_id == 0)
+      {
+        int rc = intern_name (w, &w->names[i]);
+        if (rc != SQLITE_OK)
+          return rc;
+      }
+  return SQLITE_OK;
+}
+
+static int64_t
+resolve (ct_ref_t ref, int64_t base)
+{
+  return ref < 0 ? base + (-ref - 1) : ref;
+}
+
+static void
+bind_opt (sqlite3_stmt *st, int col, int64_t v, int present)
+{
+  if (present)
+    sqlite3_bind_int64 (st, col, v);
+  else
+    sqlite3_bind_null (st, col);
+}
+
+static int
+commit_spans (ct_writer_t *w, int64_t base)
+{
+  sqlite3_stmt *st = w->st_insert_span;
+  for (size_t i = 0; i < w->n_inserts; i++)
+    {
+      const ct_insert_t *s = &w->inserts[i];
+      sqlite3_bind_int64 (st, 1, base + (int64_t) i);
+      sqlite3_bind_int64 (st, 2, s->trace);
+      bind_opt (st, 3, resolve (s->parent, base), s->parent != 0);
+      sqlite3_bind_int64 (st, 4, s->thread->db_id);
+      sqlite3_bind_int64 (st, 5, w->names[s->name].db_id);
+      sqlite3_bind_int64 (st, 6, s->start_ns);
+      bind_opt (st, 7, s->dur_ns, s->dur_ns >= 0);
+      sqlite3_bind_int (st, 8, (int) s->depth);
+      sqlite3_bind_int (st, 9, s->status);
+      sqlite3_bind_text (st, 10, s->attrs, -1, SQLITE_STATIC);
+      int rc = step_done (st);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
+static int
+commit_updates (ct_writer_t *w)
+{
+  for (size_t i = 0; i < w->n_updates; i++)
+    {
+      const ct_update_t *u = &w->updates[i];
+      sqlite3_stmt *st = u->dur_ns >= 0 ? w->st_update_span : w->st_update_attrs;
+      int col = 2;
+      sqlite3_bind_int64 (st, 1, u->id);
+      if (u->dur_ns >= 0)
+        sqlite3_bind_int64 (st, col++, u->dur_ns);
+      sqlite3_bind_int (st, col++, u->status);
+      sqlite3_bind_text (st, col, u->attrs, -1, SQLITE_STATIC);
+      int rc = step_done (st);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
+static int
+commit_events (ct_writer_t *w, int64_t base)
+{
+  sqlite3_stmt *st = w->st_insert_event;
+  for (size_t i = 0; i < w->n_events; i++)
+    {
+      const ct_event_t *e = &w->events[i];
+      bind_opt (st, 1, resolve (e->span, base), e->span != 0);
+      sqlite3_bind_int64 (st, 2, e->thread->db_id);
+      sqlite3_bind_int64 (st, 3, e->ts_ns);
+      sqlite3_bind_int64 (st, 4, w->names[e->name].db_id);
+      sqlite3_bind_text (st, 5, e->attrs, -1, SQLITE_STATIC);
+      int rc = step_done (st);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
+static int
+commit_counters (ct_writer_t *w)
+{
+  uint64_t now[4] = { w->dropped_spans, w->dropped_records, atomic_load (&w->rejected_attrs),
+                      w->truncated };
+  if (memcmp (now, w->saved_counters, sizeof now) == 0)
+    return SQLITE_OK;
+  sqlite3_stmt *st = w->st_process_counters;
+  sqlite3_bind_int64 (st, 1, w->process_id);
+  for (int i = 0; i < 4; i++)
+    sqlite3_bind_int64 (st, 2 + i, (int64_t) now[i]);
+  int rc = step_done (st);
+  if (rc == SQLITE_OK)
+    memcpy (w->saved_counters, now, sizeof now);
+  return rc;
+}
+
+int
+ct_db_commit (ct_writer_t *w, int64_t *base)
+{
+  int rc = sqlite3_exec (w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  rc = commit_threads (w);
+  if (rc == SQLITE_OK)
+    rc = commit_names (w);
+  if (rc == SQLITE_OK)
+    rc = step_int64 (w->st_max_span, base);
+  if (rc == SQLITE_OK)
+    rc = commit_spans (w, *base);
+  if (rc == SQLITE_OK)
+    rc = commit_updates (w);
+  if (rc == SQLITE_OK)
+    rc = commit_events (w, *base);
+  if (rc == SQLITE_OK)
+    rc = commit_counters (w);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (w->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_exec (w->db, "ROLLBACK", NULL, NULL, NULL);
+      /* Rows made in the failed transaction are not in the file: forget their ids. */
+      for (size_t i = 0; i < w->n_live; i++)
+        if (w->live[i]->db_id_fresh)
+          w->live[i]->db_id = 0, w->live[i]->db_id_fresh = 0;
+      for (size_t i = w->n_names_committed; i < w->n_names; i++)
+        w->names[i].db_id = 0;
+      return rc;
+    }
+  for (size_t i = 0; i < w->n_live; i++)
+    w->live[i]->db_id_fresh = 0;
+  w->n_names_committed = w->n_names;
+  return rc;
+}
+
+void
+ct_db_close (ct_writer_t *w, int64_t end_ns)
+{
+  sqlite3_stmt **all[] = { &w->st_insert_span, &w->st_update_span, &w->st_update_attrs,
+                           &w->st_insert_event, &w->st_insert_thread, &w->st_update_thread,
+                           &w->st_string_upsert, &w->st_string_id, &w->st_max_span,
+                           &w->st_json_valid, &w->st_process_counters, &w->st_process_end,
+                           &w->st_trace_upsert, &w->st_trace_id };
+  if (w->db == NULL)
+    return;
+  if (end_ns != 0 && w->st_process_end != NULL)
+    {
+      sqlite3_bind_int64 (w->st_process_end, 1, w->process_id);
+      sqlite3_bind_int64 (w->st_process_end, 2, end_ns);
+      step_done (w->st_process_end);
+    }
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    sqlite3_finalize (*all[i]);
+  sqlite3_close (w->db);
+  w->db = NULL;
+}

@@ -1,0 +1,197 @@
+/* ctxtrace-private.h: what the library's files share.  Nothing here is exported. */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ctxtrace.h"
+
+#define CT_LIKELY(x) __builtin_expect (!!(x), 1)
+#define CT_UNLIKELY(x) __builtin_expect (!!(x), 0)
+#define CT_HIDDEN __attribute__ ((visibility ("hidden")))
+
+/* Documented limits (docs/schema.md). */
+#define CT_MAX_NAME 1024
+#define CT_MAX_KEY 256
+#define CT_MAX_VALUE 16384
+#define CT_MAX_ATTRS_TEXT 65536
+
+/* ---- Ring records ----------------------------------------------------------------------
+ * A ring is an array of 16-byte slots written by one thread and read by the writer.
+ * Word b carries the record tag in its top 8 bits; the low 56 bits are a pointer, a
+ * sequence number or a payload length.  Records with a payload are followed by
+ * ceil(len / 16) slots of bytes (which may wrap around the end of the array). */
+typedef struct
+{
+  uint64_t a;
+  uint64_t b;
+} ct_rec_t;
+
+_Static_assert (sizeof (ct_rec_t) == 16, "ring records are 16 bytes");
+
+#define CT_TAG_SHIFT 56
+#define CT_LOW_MASK ((UINT64_C (1) << CT_TAG_SHIFT) - 1)
+
+enum
+{
+  CT_TAG_BEGIN_SITE = 1, /* a = timestamp, low = const ctxtrace_site_t * */
+  CT_TAG_BEGIN_NAME,     /* a = timestamp, low = name length; payload = name bytes */
+  CT_TAG_END,            /* a = timestamp, low = span sequence number on this thread */
+  CT_TAG_END_HANDLE,     /* a = timestamp, low = 0; payload = 8-byte handle (any thread) */
+  CT_TAG_ATTR,           /* a = span handle, low = type << 40 | len; payload = key\0value */
+  CT_TAG_STATUS,         /* a = span handle, low = status */
+  CT_TAG_EVENT,          /* a = timestamp, low = len; payload = name\0json */
+  CT_TAG_CAPTURE,        /* a = capture key, low = 0 */
+  CT_TAG_ATTACH,         /* a = capture key, low = len; payload = remote parent (may be 0) */
+  CT_TAG_DETACH,         /* a = 0 */
+  CT_TAG_THREAD_NAME,    /* a = 0, low = len; payload = name */
+  CT_TAG_GAP,            /* a = begins dropped just before this record */
+  CT_TAG_FUNC_ENTER,     /* a = timestamp, low = function address (instrumentation) */
+  CT_TAG_FUNC_EXIT,      /* a = timestamp, low = function address */
+};
+
+enum
+{
+  CT_ATTR_INT = 1,
+  CT_ATTR_DOUBLE,
+  CT_ATTR_BOOL,
+  CT_ATTR_STR,
+  CT_ATTR_JSON,
+};
+
+/* Span handles: slot << 40 | sequence number of the begin on that thread (from 1). */
+#define CT_SEQ_BITS 40
+#define CT_SEQ_MASK ((UINT64_C (1) << CT_SEQ_BITS) - 1)
+#define CT_MAX_SLOT ((UINT64_C (1) << 24) - 2)
+
+typedef struct ct_ring ct_ring_t;
+
+struct ct_ring
+{
+  /* Producer side: touched by the owning thread on every record. */
+  uint64_t head;           /* next slot to write (private copy of head_pub) */
+  uint64_t tail_cache;     /* last tail seen; refreshed only when the ring looks full */
+  uint64_t limit;          /* records fit while head - tail_cache < limit; 0 forces the slow path */
+  uint64_t mask;           /* n_slots - 1 */
+  uint64_t seq;            /* begins so far on this thread */
+  uint64_t captures;       /* context captures so far */
+  uint32_t gen;            /* recording session this ring belongs to */
+  uint32_t slot;
+  ct_rec_t *slots;
+  uint64_t pending_gap;    /* begins dropped since the last GAP record */
+  _Atomic uint64_t dropped_spans;
+  _Atomic uint64_t dropped_records;
+  _Atomic uint64_t truncated;
+  _Atomic uint64_t head_pub __attribute__ ((aligned (64)));
+
+  /* Consumer side: the writer thread. */
+  _Atomic uint64_t tail __attribute__ ((aligned (64)));
+  _Atomic int closed;      /* the thread exited; free once drained */
+  int64_t tid;
+  char *name;              /* initial thread name (writer frees) */
+  ct_ring_t *next;         /* registry list, under ct_state.lock */
+};
+
+/* ---- Process-wide state ---------------------------------------------------------------- */
+
+typedef struct ct_writer ct_writer_t;
+
+typedef struct
+{
+  _Atomic uint32_t gen;        /* current session; 0 = not recording */
+  uint32_t last_gen;
+  pthread_mutex_t lock;        /* registry, start/stop, flush handshake */
+  pthread_cond_t cond;
+  ct_ring_t *rings;            /* live rings of the current session */
+  _Atomic int rings_changed;
+  _Atomic uint32_t next_slot;
+  uint64_t ring_slots;         /* slots per ring (power of two) */
+  ct_writer_t *writer;
+  uint32_t writer_gen;         /* session whose rings the writer (still) reads */
+  char *path;
+  char last_error[512];
+  ctxtrace_stats_t last_stats; /* of the previous session, after stop */
+} ct_state_t;
+
+extern ct_state_t ct_state CT_HIDDEN;
+
+/* ---- Clock (ctxtrace-clock.c) ---------------------------------------------------------- */
+
+extern int ct_use_tsc CT_HIDDEN;
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define CT_HAVE_TSC 1
+#endif
+
+#include <time.h>
+
+static inline uint64_t
+ct_now (void)
+{
+#ifdef CT_HAVE_TSC
+  if (CT_LIKELY (ct_use_tsc))
+    return __rdtsc ();
+#endif
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+typedef struct
+{
+  /* ns = mono_ns + (ticks - tsc) * ns_per_tick + epoch_offset */
+  uint64_t tsc0;
+  int64_t mono0;
+  uint64_t tsc;
+  int64_t mono;
+  double ns_per_tick;
+  int64_t epoch_offset;  /* realtime - monotonic, measured at start */
+} ct_clock_t;
+
+CT_HIDDEN void ct_clock_choose (void);
+CT_HIDDEN void ct_clock_init (ct_clock_t *clock);
+CT_HIDDEN void ct_clock_update (ct_clock_t *clock);
+CT_HIDDEN int64_t ct_clock_to_epoch (const ct_clock_t *clock, uint64_t ticks);
+CT_HIDDEN int64_t ct_clock_duration (const ct_clock_t *clock, uint64_t from, uint64_t to);
+CT_HIDDEN int64_t ct_realtime_ns (void);
+CT_HIDDEN int64_t ct_monotonic_ns (void);
+
+/* ---- Rings (ctxtrace-ring.c) ----------------------------------------------------------- */
+
+extern __thread ct_ring_t *ct_tl_ring CT_HIDDEN __attribute__ ((tls_model ("initial-exec")));
+
+/* The ring of the calling thread for session gen, created on first use; NULL if it
+ * cannot be had (out of memory, thread exiting). */
+CT_HIDDEN ct_ring_t *ct_ring_get_slow (uint32_t gen);
+/* Appends a record with an optional payload, or drops and counts it.  Returns 0 on drop. */
+CT_HIDDEN int ct_ring_put (ct_ring_t *r, uint64_t a, uint64_t b, const void *payload,
+                           size_t len, const void *payload2, size_t len2);
+/* Makes room for n slots (writing a pending GAP first); 0 if the ring is full. */
+CT_HIDDEN int ct_ring_reserve_slow (ct_ring_t *r, uint64_t n);
+CT_HIDDEN void ct_ring_free (ct_ring_t *r);
+CT_HIDDEN void ct_ring_thread_init (void);
+/* Copies len payload bytes starting at slot index pos (wrapping) into out. */
+CT_HIDDEN void ct_ring_copy_out (const ct_ring_t *r, uint64_t pos, void *out, size_t len);
+CT_HIDDEN size_t ct_utf8_truncate (const char *s, size_t len, size_t max);
+CT_HIDDEN const char *ct_thread_name_tls (void);
+
+static inline uint64_t
+ct_payload_slots (size_t len)
+{
+  return (len + 15) / 16;
+}
+
+/* ---- Writer (ctxtrace-writer.c) -------------------------------------------------------- */
+
+CT_HIDDEN ct_writer_t *ct_writer_new (const char *path, char *err, size_t errlen, int *code);
+CT_HIDDEN int ct_writer_start (ct_writer_t *w);
+/* Stops the thread after a final drain and commit and frees w; with deadline_ns (a
+ * CLOCK_REALTIME time, 0 for none) gives up waiting then and returns -ETIMEDOUT. */
+CT_HIDDEN int ct_writer_stop (ct_writer_t *w, ctxtrace_stats_t *final_stats, int64_t deadline_ns);
+/* Returns once everything recorded before the call is committed; ct_state.lock held. */
+CT_HIDDEN void ct_writer_flush_locked (ct_writer_t *w);
+CT_HIDDEN void ct_writer_get_stats (ct_writer_t *w, ctxtrace_stats_t *stats);
+CT_HIDDEN void ct_writer_wake (ct_writer_t *w);

@@ -1,0 +1,886 @@
+/* ctxtrace-writer.c: the writer thread.  It drains every thread's ring, pairs begins with
+ * ends on a per-thread stack, interns names, and commits a batch at least every 10 ms
+ * while data flows.  Span ids are given at commit time (max(id) + 1 inside the write
+ * transaction), so ids grow in commit order even with several processes on one file. */
+#include "ctxtrace-writer.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+
+#define COMMIT_INTERVAL_NS 10000000
+#define COMMIT_MAX_ROWS 16384
+#define POLL_BUSY_NS 1000000
+#define POLL_IDLE_NS 5000000
+#define MAX_CAPTURES 65536
+#define DEFER_LIMIT_NS 200000000
+
+enum { PROCESSED, DEFERRED };
+enum { FOUND, NOT_YET, GONE };
+
+static int
+grow (void *arrayp, size_t *cap, size_t need, size_t elem)
+{
+  void **array = arrayp;
+  if (need <= *cap)
+    return 1;
+  size_t n = *cap ? *cap * 2 : 64;
+  while (n < need)
+    n *= 2;
+  void *p = realloc (*array, n * elem);
+  if (p == NULL)
+    return 0;
+  *array = p;
+  *cap = n;
+  return 1;
+}
+
+/* ---- Names ------------------------------------------------------------------------------ */
+
+static uint32_t
+add_name (ct_writer_t *w, const char *text, size_t len)
+{
+  if (!grow (&w->names, &w->cap_names, w->n_names + 1, sizeof *w->names))
+    return 0;
+  ct_name_t *n = &w->names[w->n_names];
+  n->text = strndup (text, len);
+  n->db_id = 0;
+  if (n->text == NULL)
+    return 0;
+  return (uint32_t) w->n_names++;
+}
+
+static uint32_t
+name_from_text (ct_writer_t *w, const char *text, size_t len)
+{
+  uint64_t h = UINT64_C (0xcbf29ce484222325);
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char) text[i]) * UINT64_C (0x100000001b3);
+  /* Distinct texts with one hash take the following keys. */
+  for (uint64_t key = h | 1;; key += 2)
+    {
+      int64_t idx;
+      if (!ct_map_get (&w->text_names, key, &idx))
+        {
+          uint32_t n = add_name (w, text, len);
+          ct_map_put (&w->text_names, key, n);
+          return n;
+        }
+      const char *t = w->names[idx].text;
+      if (strncmp (t, text, len) == 0 && t[len] == '\0')
+        return (uint32_t) idx;
+    }
+}
+
+static uint32_t
+name_from_site (ct_writer_t *w, const ctxtrace_site_t *site)
+{
+  int64_t idx;
+  if (ct_map_get (&w->site_names, (uintptr_t) site, &idx))
+    return (uint32_t) idx;
+  const char *name = site->name != NULL ? site->name : "(null)";
+  size_t len = ct_utf8_truncate (name, strlen (name), CT_MAX_NAME);
+  if (len != strlen (name))
+    w->truncated++;
+  uint32_t n = name_from_text (w, name, len);
+  ct_map_put (&w->site_names, (uintptr_t) site, n);
+  return n;
+}
+
+/* ---- Threads ---------------------------------------------------------------------------- */
+
+static ct_thread_t *
+thread_for_slot (ct_writer_t *w, uint64_t slot)
+{
+  return slot < w->n_threads_cap ? w->threads[slot] : NULL;
+}
+
+static int
+ensure_slot (ct_writer_t *w, size_t slot)
+{
+  size_t old = w->n_threads_cap;
+  if (!grow (&w->threads, &w->n_threads_cap, slot + 1, sizeof *w->threads))
+    return 0;
+  memset (w->threads + old, 0, (w->n_threads_cap - old) * sizeof *w->threads);
+  return 1;
+}
+
+static void
+adopt_ring (ct_writer_t *w, ct_ring_t *r)
+{
+  ct_thread_t *t = calloc (1, sizeof *t);
+  if (t == NULL || !ensure_slot (w, r->slot)
+      || !grow (&w->live, &w->cap_live, w->n_live + 1, sizeof *w->live))
+    {
+      free (t);
+      return;
+    }
+  t->ring = r;
+  t->slot = r->slot;
+  t->tid = r->tid;
+  t->name = strdup (r->name != NULL ? r->name : "");
+  w->threads[r->slot] = t;
+  w->live[w->n_live++] = t;
+}
+
+static void
+adopt_new_rings (ct_writer_t *w)
+{
+  if (!atomic_exchange (&ct_state.rings_changed, 0))
+    return;
+  pthread_mutex_lock (&ct_state.lock);
+  for (ct_ring_t *r = ct_state.rings; r != NULL; r = r->next)
+    if (thread_for_slot (w, r->slot) == NULL)
+      adopt_ring (w, r);
+  pthread_mutex_unlock (&ct_state.lock);
+}
+
+/* ---- Spans ------------------------------------------------------------------------------ */
+
+static ct_ctx_t
+current_context (ct_writer_t *w, const ct_thread_t *t)
+{
+  if (t->n_open > 0)
+    return (ct_ctx_t) { t->stack[t->n_open - 1].ref, t->stack[t->n_open - 1].trace };
+  if (t->n_attached > 0)
+    return t->attached[t->n_attached - 1];
+  return (ct_ctx_t) { 0, w->trace_id };
+}
+
+static void
+begin_span (ct_writer_t *w, ct_thread_t *t, uint64_t tick, uint32_t name)
+{
+  t->seq++;
+  if (!grow (&w->inserts, &w->cap_inserts, w->n_inserts + 1, sizeof *w->inserts)
+      || !grow (&t->stack, &t->cap_open, t->n_open + 1, sizeof *t->stack))
+    return;
+  ct_ctx_t parent = current_context (w, t);
+  size_t idx = w->n_inserts++;
+  w->inserts[idx] = (ct_insert_t) {
+    .parent = parent.ref, .trace = parent.trace, .start_ns = ct_clock_to_epoch (&w->clock, tick),
+    .dur_ns = -1, .thread = t, .name = name, .depth = (uint32_t) t->n_open,
+  };
+  ct_open_t *o = &t->stack[t->n_open++];
+  memset (o, 0, sizeof *o);
+  o->seq = t->seq;
+  o->ref = -(ct_ref_t) idx - 1;
+  o->parent = parent.ref;
+  o->trace = parent.trace;
+  o->start_tick = tick;
+  o->name = name;
+  o->depth = (uint32_t) t->n_open - 1;
+}
+
+static void
+add_update (ct_writer_t *w, int64_t id, int64_t dur, uint8_t status, char *attrs)
+{
+  if (!grow (&w->updates, &w->cap_updates, w->n_updates + 1, sizeof *w->updates))
+    {
+      free (attrs);
+      return;
+    }
+  w->updates[w->n_updates++] = (ct_update_t) { id, dur, status, attrs };
+}
+
+static void
+close_span (ct_writer_t *w, ct_thread_t *t, size_t pos, uint64_t end_tick, int lost_end)
+{
+  ct_open_t *o = &t->stack[pos];
+  int64_t dur = ct_clock_duration (&w->clock, o->start_tick, end_tick);
+  if (lost_end)
+    ct_attrs_set (&o->attrs, "ctxtrace.lost_end", "true", 4);
+  char *attrs = ct_attrs_to_json (&o->attrs);
+  if (o->ref < 0)
+    {
+      ct_insert_t *ins = &w->inserts[-o->ref - 1];
+      ins->dur_ns = dur;
+      ins->status = o->status;
+      free (ins->attrs);
+      ins->attrs = attrs;
+    }
+  else
+    add_update (w, o->ref, dur, o->status, attrs);
+  ct_attrs_clear (&o->attrs);
+  memmove (o, o + 1, (t->n_open - pos - 1) * sizeof *o);
+  t->n_open--;
+  if (t->n_open == 0)
+    t->lost_pending = 0;
+}
+
+static int
+find_open (const ct_thread_t *t, uint64_t seq, size_t *pos)
+{
+  for (size_t i = t->n_open; i-- > 0;)
+    if (t->stack[i].seq == seq)
+      {
+        *pos = i;
+        return 1;
+      }
+  return 0;
+}
+
+static void
+end_on_thread (ct_writer_t *w, ct_thread_t *t, uint64_t seq, uint64_t tick)
+{
+  size_t pos;
+  if (!find_open (t, seq, &pos))
+    return; /* its begin was dropped */
+  /* After a loss, inner spans still open when an outer one ends lost their own ends. */
+  if (t->lost_pending)
+    while (t->n_open - 1 > pos)
+      close_span (w, t, t->n_open - 1, tick, 1);
+  close_span (w, t, pos, tick, 0);
+}
+
+/* Finds the open span named by a handle (possibly of another thread). */
+static int
+resolve_handle (ct_writer_t *w, ct_thread_t *cur, uint64_t h, ct_thread_t **owner, size_t *pos)
+{
+  if (h == CTXTRACE_CURRENT)
+    {
+      *owner = cur;
+      *pos = cur->n_open - 1;
+      return cur->n_open > 0 ? FOUND : GONE;
+    }
+  ct_thread_t *t = thread_for_slot (w, h >> CT_SEQ_BITS);
+  if (t == NULL)
+    return GONE;
+  if (t->seq < (h & CT_SEQ_MASK))
+    return t->ring != NULL ? NOT_YET : GONE;
+  *owner = t;
+  return find_open (t, h & CT_SEQ_MASK, pos) ? FOUND : GONE;
+}
+
+/* ---- Attributes ------------------------------------------------------------------------- */
+
+static int
+format_attr (ct_writer_t *w, int type, const char *v, size_t vlen, ct_buf_t *out)
+{
+  int64_t i;
+  double d;
+  switch (type)
+    {
+    case CT_ATTR_INT:
+      memcpy (&i, v, sizeof i);
+      ct_json_int (out, i);
+      return 1;
+    case CT_ATTR_DOUBLE:
+      memcpy (&d, v, sizeof d);
+      ct_json_double (out, d);
+      return 1;
+    case CT_ATTR_BOOL:
+      ct_buf_append (out, v[0] ? "true" : "false", v[0] ? 4 : 5);
+      return 1;
+    case CT_ATTR_STR:
+      ct_json_string (out, v, vlen);
+      return 1;
+    case CT_ATTR_JSON:
+      if (vlen == 0 || !ct_db_json_valid (w, v, vlen))
+        return 0;
+      ct_buf_append (out, v, vlen);
+      return 1;
+    default:
+      return 0;
+    }
+}
+
+static void
+apply_attr (ct_writer_t *w, ct_open_t *o, int type, const char *payload, size_t len)
+{
+  size_t klen = strnlen (payload, len);
+  ct_buf_t value = { 0 };
+  if (klen == len || !format_attr (w, type, payload + klen + 1, len - klen - 1, &value)
+      || o->attrs.text_len + klen + value.len > CT_MAX_ATTRS_TEXT)
+    atomic_fetch_add (&w->rejected_attrs, 1);
+  else
+    {
+      ct_attrs_set (&o->attrs, payload, value.data, value.len);
+      o->attrs_dirty = o->ref > 0;
+    }
+  ct_buf_free (&value);
+}
+
+/* ---- Records ---------------------------------------------------------------------------- */
+
+static const char *
+payload (ct_writer_t *w, const ct_ring_t *r, uint64_t pos, size_t len)
+{
+  if (!grow (&w->scratch, &w->scratch_cap, len + 1, 1))
+    return NULL;
+  ct_ring_copy_out (r, pos + 1, w->scratch, len);
+  w->scratch[len] = '\0';
+  return w->scratch;
+}
+
+static int
+on_handle_record (ct_writer_t *w, ct_thread_t *t, int tag, const ct_rec_t *rec,
+                  const char *data, size_t len)
+{
+  ct_thread_t *owner = NULL;
+  size_t pos = 0;
+  uint64_t h = tag == CT_TAG_END_HANDLE ? 0 : rec->a;
+  if (tag == CT_TAG_END_HANDLE)
+    memcpy (&h, data, sizeof h);
+  int found = resolve_handle (w, t, h, &owner, &pos);
+  if (found == NOT_YET)
+    return DEFERRED;
+  if (found == GONE)
+    {
+      if (tag == CT_TAG_ATTR)
+        atomic_fetch_add (&w->rejected_attrs, 1);
+      return PROCESSED;
+    }
+  ct_open_t *o = &owner->stack[pos];
+  if (tag == CT_TAG_END_HANDLE)
+    close_span (w, owner, pos, rec->a, 0);
+  else if (tag == CT_TAG_STATUS)
+    o->status = (uint8_t) (rec->b & 0xff), o->attrs_dirty = o->ref > 0;
+  else
+    apply_attr (w, o, (int) (rec->b >> 40 & 0xff), data, len);
+  return PROCESSED;
+}
+
+static void
+on_event (ct_writer_t *w, ct_thread_t *t, uint64_t tick, const char *data, size_t len)
+{
+  size_t nlen = strnlen (data, len);
+  const char *json = nlen < len ? data + nlen + 1 : "";
+  size_t jlen = nlen < len ? len - nlen - 1 : 0;
+  if (!grow (&w->events, &w->cap_events, w->n_events + 1, sizeof *w->events))
+    return;
+  char *attrs = NULL;
+  if (jlen > 0 && ct_db_json_valid (w, json, jlen))
+    attrs = strndup (json, jlen);
+  else if (jlen > 0)
+    atomic_fetch_add (&w->rejected_attrs, 1);
+  ct_event_t *e = &w->events[w->n_events++];
+  *e = (ct_event_t) { current_context (w, t).ref, t, ct_clock_to_epoch (&w->clock, tick),
+                      name_from_text (w, data, nlen), attrs };
+}
+
+static void
+on_capture (ct_writer_t *w, ct_thread_t *t, uint64_t key)
+{
+  t->captures++;
+  if (w->capture_refs == NULL)
+    {
+      w->capture_refs = calloc (MAX_CAPTURES, sizeof *w->capture_refs);
+      w->capture_keys = calloc (MAX_CAPTURES, sizeof *w->capture_keys);
+      if (w->capture_refs == NULL || w->capture_keys == NULL)
+        return;
+    }
+  /* The oldest capture makes room: a context attached that late becomes a root. */
+  size_t i = w->capture_head++ % MAX_CAPTURES;
+  if (w->capture_keys[i] != 0)
+    ct_map_remove (&w->captures, w->capture_keys[i]);
+  w->capture_keys[i] = key;
+  w->capture_refs[i] = current_context (w, t);
+  ct_map_put (&w->captures, key, (int64_t) i);
+  if (w->capture_refs[i].ref < 0
+      && grow (&w->new_captures, &w->cap_new_captures, w->n_new_captures + 1, sizeof (size_t)))
+    w->new_captures[w->n_new_captures++] = i;
+}
+
+static int
+on_attach (ct_writer_t *w, ct_thread_t *t, uint64_t key, const char *data)
+{
+  ct_ctx_t ctx = { 0, w->trace_id };
+  if (key != 0)
+    {
+      ct_thread_t *from = thread_for_slot (w, key >> CT_SEQ_BITS);
+      int64_t idx;
+      if (from != NULL && from->ring != NULL && from->captures < (key & CT_SEQ_MASK))
+        return DEFERRED;
+      if (ct_map_get (&w->captures, key, &idx))
+        ctx = w->capture_refs[idx];
+    }
+  else
+    {
+      uint64_t span_id;
+      memcpy (&span_id, data, sizeof span_id);
+      ctx.ref = (int64_t) (span_id & INT64_MAX);
+    }
+  if (grow (&t->attached, &t->cap_attached, t->n_attached + 1, sizeof *t->attached))
+    t->attached[t->n_attached++] = ctx;
+  return PROCESSED;
+}
+
+static int
+on_record (ct_writer_t *w, ct_thread_t *t, const ct_rec_t *rec, uint64_t pos, size_t len)
+{
+  int tag = (int) (rec->b >> CT_TAG_SHIFT);
+  const char *data = len > 0 ? payload (w, t->ring, pos, len) : "";
+  if (data == NULL)
+    return PROCESSED;
+  switch (tag)
+    {
+    case CT_TAG_BEGIN_SITE:
+      begin_span (w, t, rec->a,
+                  name_from_site (w, (const ctxtrace_site_t *) (uintptr_t) (rec->b & CT_LOW_MASK)));
+      return PROCESSED;
+    case CT_TAG_BEGIN_NAME:
+      begin_span (w, t, rec->a, name_from_text (w, data, len));
+      return PROCESSED;
+    case CT_TAG_END:
+      end_on_thread (w, t, rec->b & CT_LOW_MASK, rec->a);
+      return PROCESSED;
+    case CT_TAG_END_HANDLE:
+    case CT_TAG_ATTR:
+    case CT_TAG_STATUS:
+      return on_handle_record (w, t, tag, rec, data, len);
+    case CT_TAG_EVENT:
+      on_event (w, t, rec->a, data, len);
+      return PROCESSED;
+    case CT_TAG_CAPTURE:
+      on_capture (w, t, rec->a);
+      return PROCESSED;
+    case CT_TAG_ATTACH:
+      return on_attach (w, t, rec->a, data);
+    case CT_TAG_DETACH:
+      if (t->n_attached > 0)
+        t->n_attached--;
+      return PROCESSED;
+    case CT_TAG_THREAD_NAME:
+      free (t->name);
+      t->name = strndup (data, len);
+      t->name_dirty = 1;
+      return PROCESSED;
+    case CT_TAG_GAP:
+      t->seq += rec->a;
+      t->lost_pending = 1;
+      return PROCESSED;
+    default:
+      return PROCESSED;
+    }
+}
+
+/* Length of a record's payload in bytes. */
+static size_t
+payload_len (const ct_rec_t *rec)
+{
+  switch ((int) (rec->b >> CT_TAG_SHIFT))
+    {
+    case CT_TAG_BEGIN_NAME:
+    case CT_TAG_EVENT:
+    case CT_TAG_ATTACH:
+    case CT_TAG_THREAD_NAME:
+      return (size_t) (rec->b & CT_LOW_MASK);
+    case CT_TAG_ATTR:
+      return (size_t) (rec->b & ((UINT64_C (1) << 40) - 1));
+    case CT_TAG_END_HANDLE:
+      return 8;
+    default:
+      return 0;
+    }
+}
+
+/* Processes what a ring holds; returns the number of records, stopping early at a record
+ * that refers to something another ring has not delivered yet. */
+static size_t
+process_ring (ct_writer_t *w, ct_thread_t *t, int64_t now)
+{
+  ct_ring_t *r = t->ring;
+  uint64_t head = atomic_load_explicit (&r->head_pub, memory_order_acquire);
+  uint64_t pos = atomic_load_explicit (&r->tail, memory_order_relaxed);
+  size_t n = 0;
+  while (pos < head)
+    {
+      const ct_rec_t rec = r->slots[pos & r->mask];
+      size_t len = payload_len (&rec);
+      if (on_record (w, t, &rec, pos, len) == DEFERRED)
+        {
+          if (t->defer_since == 0)
+            t->defer_since = now;
+          /* What never comes (lost to a full ring) must not stall the thread forever. */
+          if (now - t->defer_since < DEFER_LIMIT_NS)
+            break;
+        }
+      t->defer_since = 0;
+      pos += 1 + ct_payload_slots (len);
+      n++;
+    }
+  atomic_store_explicit (&r->tail, pos, memory_order_release);
+  return n;
+}
+
+static void
+collect_counters (ct_writer_t *w, ct_thread_t *t)
+{
+  ct_ring_t *r = t->ring;
+  uint64_t ds = atomic_load_explicit (&r->dropped_spans, memory_order_relaxed);
+  uint64_t dr = atomic_load_explicit (&r->dropped_records, memory_order_relaxed);
+  uint64_t tr = atomic_load_explicit (&r->truncated, memory_order_relaxed);
+  w->dropped_spans += ds - t->dropped_spans;
+  w->dropped_records += dr - t->dropped_records;
+  w->truncated += tr - t->truncated;
+  t->dropped_spans = ds, t->dropped_records = dr, t->truncated = tr;
+}
+
+/* A ring whose thread exited is freed once empty; the thread's row and stack stay. */
+static void
+retire_if_done (ct_writer_t *w, ct_thread_t *t)
+{
+  ct_ring_t *r = t->ring;
+  if (!atomic_load_explicit (&r->closed, memory_order_acquire)
+      || atomic_load (&r->tail) != atomic_load (&r->head_pub))
+    return;
+  collect_counters (w, t);
+  pthread_mutex_lock (&ct_state.lock);
+  for (ct_ring_t **p = &ct_state.rings; *p != NULL; p = &(*p)->next)
+    if (*p == r)
+      {
+        *p = r->next;
+        break;
+      }
+  pthread_mutex_unlock (&ct_state.lock);
+  ct_ring_free (r);
+  t->ring = NULL;
+}
+
+/* One pass over all rings, repeated while records wait on other rings. */
+static size_t
+drain (ct_writer_t *w)
+{
+  size_t total = 0, n;
+  int64_t now = ct_monotonic_ns ();
+  adopt_new_rings (w);
+  do
+    {
+      n = 0;
+      for (size_t i = 0; i < w->n_live; i++)
+        if (w->live[i]->ring != NULL)
+          n += process_ring (w, w->live[i], now);
+      total += n;
+    }
+  while (n > 0 && total < COMMIT_MAX_ROWS * 4);
+  for (size_t i = 0; i < w->n_live; i++)
+    if (w->live[i]->ring != NULL)
+      {
+        collect_counters (w, w->live[i]);
+        retire_if_done (w, w->live[i]);
+      }
+  return total;
+}
+
+/* ---- Commit ----------------------------------------------------------------------------- */
+
+static void
+fix_ref (ct_ref_t *ref, int64_t base)
+{
+  if (*ref < 0)
+    *ref = base + (-*ref - 1);
+}
+
+/* Batch references become ids once the batch is in the file. */
+static void
+fix_refs (ct_writer_t *w, int64_t base)
+{
+  for (size_t i = 0; i < w->n_live; i++)
+    {
+      ct_thread_t *t = w->live[i];
+      for (size_t j = 0; j < t->n_open; j++)
+        fix_ref (&t->stack[j].ref, base), fix_ref (&t->stack[j].parent, base);
+      for (size_t j = 0; j < t->n_attached; j++)
+        fix_ref (&t->attached[j].ref, base);
+    }
+  for (size_t i = 0; i < w->n_new_captures; i++)
+    fix_ref (&w->capture_refs[w->new_captures[i]].ref, base);
+}
+
+static void
+clear_batch (ct_writer_t *w)
+{
+  for (size_t i = 0; i < w->n_inserts; i++)
+    free (w->inserts[i].attrs);
+  for (size_t i = 0; i < w->n_updates; i++)
+    free (w->updates[i].attrs);
+  for (size_t i = 0; i < w->n_events; i++)
+    free (w->events[i].attrs);
+  w->n_inserts = w->n_updates = w->n_events = w->n_new_captures = 0;
+}
+
+/* Open spans already in the file whose attributes or status changed get an update. */
+static void
+add_open_updates (ct_writer_t *w)
+{
+  for (size_t i = 0; i < w->n_live; i++)
+    for (size_t j = 0; j < w->live[i]->n_open; j++)
+      {
+        ct_open_t *o = &w->live[i]->stack[j];
+        if (o->attrs_dirty && o->ref > 0)
+          add_update (w, o->ref, -1, o->status, ct_attrs_to_json (&o->attrs));
+      }
+}
+
+static void
+mark_open_clean (ct_writer_t *w)
+{
+  for (size_t i = 0; i < w->n_live; i++)
+    for (size_t j = 0; j < w->live[i]->n_open; j++)
+      w->live[i]->stack[j].attrs_dirty = 0;
+}
+
+/* Threads whose rings are gone leave the drain list once their row is written. */
+static void
+prune_threads (ct_writer_t *w)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < w->n_live; i++)
+    if (w->live[i]->ring != NULL || w->live[i]->n_open > 0 || w->live[i]->db_id == 0)
+      w->live[k++] = w->live[i];
+  w->n_live = k;
+}
+
+static void
+fail_recording (ct_writer_t *w, int rc)
+{
+  atomic_fetch_add (&w->write_errors, 1);
+  if (atomic_exchange (&w->failed, 1))
+    return;
+  atomic_store (&ct_state.gen, 0);
+  snprintf (ct_state.last_error, sizeof ct_state.last_error,
+            "recording stopped: cannot write %s: %s", ct_state.path ? ct_state.path : "",
+            sqlite3_errstr (rc));
+  fprintf (stderr, "ctxtrace: %s\n", ct_state.last_error);
+}
+
+static void
+commit (ct_writer_t *w)
+{
+  size_t n_updates = w->n_updates;
+  int64_t base = 0;
+  add_open_updates (w);
+  int rc = ct_db_commit (w, &base);
+  if (rc == SQLITE_OK)
+    {
+      fix_refs (w, base);
+      atomic_fetch_add (&w->committed_spans, w->n_inserts);
+      mark_open_clean (w);
+      clear_batch (w);
+      prune_threads (w);
+    }
+  else if (!ct_db_is_fatal (rc))
+    {
+      for (size_t i = n_updates; i < w->n_updates; i++)
+        free (w->updates[i].attrs);
+      w->n_updates = n_updates; /* busy: the same batch goes again next cycle */
+    }
+  else
+    {
+      fail_recording (w, rc);
+      clear_batch (w);
+    }
+  w->last_commit_ns = ct_monotonic_ns ();
+}
+
+static int
+has_work (ct_writer_t *w)
+{
+  uint64_t now[4] = { w->dropped_spans, w->dropped_records, atomic_load (&w->rejected_attrs),
+                      w->truncated };
+  for (size_t i = 0; i < w->n_live; i++)
+    if (w->live[i]->db_id == 0 || w->live[i]->name_dirty)
+      return 1;
+  return w->n_inserts + w->n_updates + w->n_events > 0
+         || memcmp (now, w->saved_counters, sizeof now) != 0;
+}
+
+static void
+maybe_commit (ct_writer_t *w, int force)
+{
+  if (atomic_load (&w->failed) || !has_work (w))
+    return;
+  int64_t now = ct_monotonic_ns ();
+  if (force || now - w->last_commit_ns >= COMMIT_INTERVAL_NS
+      || w->n_inserts + w->n_updates + w->n_events >= COMMIT_MAX_ROWS)
+    commit (w);
+}
+
+/* After a failed write nothing more is stored: rings are emptied so nobody waits. */
+static void
+discard_all (ct_writer_t *w)
+{
+  adopt_new_rings (w);
+  for (size_t i = 0; i < w->n_live; i++)
+    if (w->live[i]->ring != NULL)
+      {
+        ct_ring_t *r = w->live[i]->ring;
+        atomic_store (&r->tail, atomic_load (&r->head_pub));
+        collect_counters (w, w->live[i]);
+        retire_if_done (w, w->live[i]);
+      }
+}
+
+static size_t
+cycle (ct_writer_t *w, int force)
+{
+  if (atomic_load (&w->failed))
+    {
+      discard_all (w);
+      return 0;
+    }
+  ct_clock_update (&w->clock);
+  size_t n = drain (w);
+  maybe_commit (w, force);
+  return n;
+}
+
+static void
+timed_wait (ct_writer_t *w, int64_t ns)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  ts.tv_nsec += ns;
+  ts.tv_sec += ts.tv_nsec / 1000000000;
+  ts.tv_nsec %= 1000000000;
+  pthread_cond_timedwait (&w->wake, &ct_state.lock, &ts);
+}
+
+static void *
+writer_main (void *data)
+{
+  ct_writer_t *w = data;
+  sigset_t all;
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, NULL);
+  prctl (PR_SET_NAME, "ctxtrace-writer", 0, 0, 0);
+  pthread_mutex_lock (&ct_state.lock);
+  while (!w->stop)
+    {
+      uint64_t target = w->flush_requested;
+      pthread_mutex_unlock (&ct_state.lock);
+      size_t n = cycle (w, target > w->flush_done);
+      pthread_mutex_lock (&ct_state.lock);
+      if (target > w->flush_done)
+        {
+          w->flush_done = target;
+          pthread_cond_broadcast (&w->done);
+        }
+      if (!w->stop && w->flush_requested == w->flush_done)
+        timed_wait (w, n > 0 ? POLL_BUSY_NS : POLL_IDLE_NS);
+    }
+  pthread_mutex_unlock (&ct_state.lock);
+  cycle (w, 1);
+  return NULL;
+}
+
+/* ---- Life cycle ------------------------------------------------------------------------- */
+
+ct_writer_t *
+ct_writer_new (const char *path, char *err, size_t errlen, int *code)
+{
+  ct_writer_t *w = calloc (1, sizeof *w);
+  if (w == NULL)
+    {
+      *code = -ENOMEM;
+      return NULL;
+    }
+  const char *max_mb = getenv ("CTXTRACE_MAX_FILE_MB");
+  if (max_mb != NULL && atoll (max_mb) > 0)
+    w->max_pages = atoll (max_mb) * 1024 * 1024 / 4096;
+  pthread_condattr_t attr;
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (&w->wake, &attr);
+  pthread_cond_init (&w->done, NULL);
+  pthread_condattr_destroy (&attr);
+  ct_clock_init (&w->clock);
+  *code = ct_db_open (w, path, err, errlen);
+  if (*code != 0)
+    {
+      ct_db_close (w, 0);
+      pthread_cond_destroy (&w->wake);
+      pthread_cond_destroy (&w->done);
+      free (w);
+      return NULL;
+    }
+  w->last_commit_ns = ct_monotonic_ns ();
+  return w;
+}
+
+int
+ct_writer_start (ct_writer_t *w)
+{
+  int rc = pthread_create (&w->thread, NULL, writer_main, w);
+  w->started = rc == 0;
+  return -rc;
+}
+
+void
+ct_writer_wake (ct_writer_t *w)
+{
+  pthread_cond_signal (&w->wake);
+}
+
+/* Called with ct_state.lock held. */
+void
+ct_writer_flush_locked (ct_writer_t *w)
+{
+  uint64_t ticket = ++w->flush_requested;
+  pthread_cond_signal (&w->wake);
+  while (w->flush_done < ticket && !w->stop)
+    pthread_cond_wait (&w->done, &ct_state.lock);
+}
+
+void
+ct_writer_get_stats (ct_writer_t *w, ctxtrace_stats_t *stats)
+{
+  stats->committed_spans = atomic_load (&w->committed_spans);
+  stats->dropped_spans = w->dropped_spans;
+  stats->dropped_records = w->dropped_records;
+  stats->rejected_attrs = atomic_load (&w->rejected_attrs);
+  stats->truncated_values = w->truncated;
+  stats->write_errors = atomic_load (&w->write_errors);
+}
+
+static void
+free_thread (ct_thread_t *t)
+{
+  for (size_t i = 0; i < t->n_open; i++)
+    ct_attrs_clear (&t->stack[i].attrs);
+  free (t->stack);
+  free (t->attached);
+  free (t->name);
+  free (t);
+}
+
+static void
+writer_free (ct_writer_t *w)
+{
+  clear_batch (w);
+  for (size_t i = 0; i < w->n_threads_cap; i++)
+    if (w->threads[i] != NULL)
+      free_thread (w->threads[i]);
+  for (size_t i = 0; i < w->n_names; i++)
+    free (w->names[i].text);
+  free (w->threads), free (w->live), free (w->names);
+  free (w->inserts), free (w->updates), free (w->events), free (w->scratch);
+  free (w->capture_refs), free (w->capture_keys), free (w->new_captures);
+  ct_map_free (&w->site_names), ct_map_free (&w->text_names), ct_map_free (&w->captures);
+  pthread_cond_destroy (&w->wake);
+  pthread_cond_destroy (&w->done);
+  free (w);
+}
+
+int
+ct_writer_stop (ct_writer_t *w, ctxtrace_stats_t *final_stats, int64_t deadline_ns)
+{
+  pthread_mutex_lock (&ct_state.lock);
+  w->stop = 1;
+  pthread_cond_signal (&w->wake);
+  pthread_cond_broadcast (&w->done);
+  pthread_mutex_unlock (&ct_state.lock);
+  if (w->started)
+    {
+      struct timespec ts = { deadline_ns / 1000000000, deadline_ns % 1000000000 };
+      if (deadline_ns > 0 ? pthread_timedjoin_np (w->thread, NULL, &ts) != 0
+                          : pthread_join (w->thread, NULL) != 0)
+        return -ETIMEDOUT; /* the process is exiting: leave the writer be */
+    }
+  ct_writer_get_stats (w, final_stats);
+  ct_db_close (w, ct_realtime_ns ());
+  writer_free (w);
+  return 0;
+}
