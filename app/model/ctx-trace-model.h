@@ -127,6 +127,11 @@ gint64 ctx_trace_model_get_end_ns (CtxTraceModel *self);
 /* Index of the span with this file id, or CTX_NONE. */
 guint32 ctx_trace_model_find_id (CtxTraceModel *self, gint64 id);
 
+/* Children of span on any thread, in start order (guint32 span indices; g_array_unref). */
+GArray *ctx_trace_model_get_children (CtxTraceModel *self, guint32 span);
+/* Number of spans still open (dur_ns NULL) at the last load or refresh. */
+guint ctx_trace_model_get_n_open_spans (CtxTraceModel *self);
+
 /* Attribute text, events, child count and self time of one span, read from the file now. */
 CtxSpanDetails *ctx_trace_model_fetch_details (CtxTraceModel *self, guint32 span, GError **error);
 

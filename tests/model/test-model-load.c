@@ -1,0 +1,243 @@
+/* test-model-load: loading, accessors and details on traces whose numbers we know. */
+#include <glib/gstdio.h>
+
+#include "ctx-gen-trace.h"
+#include "ctx-trace-model.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("ctx-model-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->path = g_build_filename (f->dir, "trace.db", NULL);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+/* Thread 1: main [1000,2000] > work [1100,1400], work [1500,1900] (error) > io [1600,1700].
+ * Thread 2: task [1200,1300] under the first work (handed over), wait [1800,open],
+ * lost [2100,2200] whose parent 999 is absent.  Process 2, thread 3: other [500,600].
+ * An event at 2500 is the latest timestamp. */
+static void
+write_small (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  CtxGen *gen = ctx_gen_new (path, &error);
+
+  g_assert_no_error (error);
+  ctx_gen_process (gen, 100, "prog");
+  ctx_gen_process (gen, 200, "helper");
+  ctx_gen_thread (gen, 1, 101, "main");
+  ctx_gen_thread (gen, 1, 102, "pool");
+  ctx_gen_thread (gen, 2, 201, NULL);
+  ctx_gen_span (gen, &(CtxGenSpan) { .thread_id = 1, .name = "main", .start_ns = 1000,
+                                     .dur_ns = 1000, .status = 1 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .parent_id = 1, .thread_id = 1, .name = "work",
+                                     .start_ns = 1100, .dur_ns = 300, .depth = 1 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .parent_id = 1, .thread_id = 1, .name = "work",
+                                     .start_ns = 1500, .dur_ns = 400, .depth = 1, .status = 2,
+                                     .attrs = "{\"exception.type\":\"E\",\"args.n\":3}" });
+  ctx_gen_span (gen, &(CtxGenSpan) { .parent_id = 3, .thread_id = 1, .name = "io",
+                                     .start_ns = 1600, .dur_ns = 100, .depth = 2 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .parent_id = 2, .thread_id = 2, .name = "task",
+                                     .start_ns = 1200, .dur_ns = 100 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .thread_id = 2, .name = "wait", .start_ns = 1800,
+                                     .open = TRUE });
+  ctx_gen_span (gen, &(CtxGenSpan) { .parent_id = 999, .thread_id = 2, .name = "lost",
+                                     .start_ns = 2100, .dur_ns = 100 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .thread_id = 3, .name = "other", .start_ns = 500,
+                                     .dur_ns = 100 });
+  ctx_gen_event (gen, 3, 1, 1550, "retry", "{\"n\":1}");
+  ctx_gen_event (gen, 3, 1, 1520, "start", NULL);
+  ctx_gen_event (gen, 1, 1, 2500, "late", NULL);
+  g_assert_true (ctx_gen_exec (gen, "UPDATE process SET start_ns = 700, dropped_spans = 5,"
+                               " rejected_attrs = 2 WHERE id = 1;"
+                               "UPDATE process SET start_ns = 500 WHERE id = 2", &error));
+  g_assert_true (ctx_gen_close (gen, TRUE, &error));
+}
+
+static CtxTraceModel *
+load_ok (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  CtxTraceModel *model = ctx_trace_model_load (path, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
+static void
+assert_row (CtxTraceModel *model, guint lane, guint depth, const guint32 *expected, guint n)
+{
+  const CtxLane *l = ctx_trace_model_get_lane (model, lane);
+
+  g_assert_cmpuint (depth, <, l->n_rows);
+  g_assert_cmpuint (l->rows[depth]->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (g_array_index (l->rows[depth], guint32, i), ==, expected[i]);
+}
+
+static void
+test_small_structure (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CtxTraceModel) model = NULL;
+  const CtxSpan *s;
+
+  write_small (f->path);
+  model = load_ok (f->path);
+  s = ctx_trace_model_get_spans (model);
+  g_assert_cmpuint (ctx_trace_model_get_n_spans (model), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    g_assert_cmpint (s[i].id, ==, i + 1);
+  g_assert_cmpstr (ctx_trace_model_get_string (model, s[0].name), ==, "main");
+  g_assert_cmpuint (s[1].name, ==, s[2].name);
+  g_assert_cmpuint (s[0].parent, ==, CTX_NONE);
+  g_assert_cmpuint (s[1].parent, ==, 0);
+  g_assert_cmpuint (s[3].parent, ==, 2);
+  g_assert_cmpuint (s[4].parent, ==, 1);
+  g_assert_true (s[4].flags & CTX_SPAN_CROSS_THREAD);
+  g_assert_false (s[3].flags & CTX_SPAN_CROSS_THREAD);
+  g_assert_true (s[5].flags & CTX_SPAN_OPEN);
+  g_assert_cmpint (s[5].end_ns, ==, 2500);
+  g_assert_true (s[6].flags & CTX_SPAN_ORPHAN);
+  g_assert_cmpuint (s[6].parent, ==, CTX_NONE);
+  g_assert_true (s[2].flags & CTX_SPAN_HAS_ATTRS);
+  g_assert_false (s[1].flags & CTX_SPAN_HAS_ATTRS);
+  g_assert_cmpuint (s[2].status, ==, 2);
+  g_assert_cmpint (s[2].end_ns, ==, 1900);
+  g_assert_cmpuint (s[3].depth, ==, 2);
+  g_assert_cmpint (ctx_trace_model_get_start_ns (model), ==, 500);
+  g_assert_cmpint (ctx_trace_model_get_end_ns (model), ==, 2500);
+  g_assert_cmpuint (ctx_trace_model_get_n_open_spans (model), ==, 1);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, 7), ==, 6);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, 999), ==, CTX_NONE);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, 0), ==, CTX_NONE);
+}
+
+static void
+test_small_lanes (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CtxTraceModel) model = NULL;
+  const CtxLane *lane;
+  const CtxProcess *p;
+
+  write_small (f->path);
+  model = load_ok (f->path);
+  g_assert_cmpuint (ctx_trace_model_get_n_processes (model), ==, 2);
+  p = ctx_trace_model_get_process (model, 0);
+  g_assert_cmpint (p->pid, ==, 100);
+  g_assert_cmpstr (p->name, ==, "prog");
+  g_assert_cmpint (p->dropped_spans, ==, 5);
+  g_assert_cmpint (p->rejected_attrs, ==, 2);
+  g_assert_cmpuint (ctx_trace_model_get_n_lanes (model), ==, 3);
+  lane = ctx_trace_model_get_lane (model, 0);
+  g_assert_cmpstr (lane->name, ==, "main");
+  g_assert_cmpint (lane->tid, ==, 101);
+  g_assert_cmpuint (lane->n_rows, ==, 3);
+  assert_row (model, 0, 0, (guint32[]) { 0 }, 1);
+  assert_row (model, 0, 1, (guint32[]) { 1, 2 }, 2);
+  assert_row (model, 0, 2, (guint32[]) { 3 }, 1);
+  assert_row (model, 1, 0, (guint32[]) { 4, 5, 6 }, 3);
+  lane = ctx_trace_model_get_lane (model, 2);
+  g_assert_cmpuint (lane->process, ==, 1);
+  g_assert_cmpstr (lane->name, ==, "201");
+  g_assert_cmpuint (ctx_trace_model_get_spans (model)[7].lane, ==, 2);
+}
+
+static void
+test_small_details (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CtxTraceModel) model = NULL;
+  g_autoptr (CtxSpanDetails) d0 = NULL, d1 = NULL, d2 = NULL;
+  g_autoptr (GArray) children = NULL;
+  g_autoptr (GError) error = NULL;
+  CtxEvent *event;
+
+  write_small (f->path);
+  model = load_ok (f->path);
+  d0 = ctx_trace_model_fetch_details (model, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (d0->n_children, ==, 2);
+  g_assert_cmpint (d0->self_ns, ==, 1000 - 300 - 400);
+  g_assert_null (d0->attrs_json);
+  g_assert_cmpuint (d0->events->len, ==, 1);
+  d1 = ctx_trace_model_fetch_details (model, 1, &error);
+  g_assert_cmpuint (d1->n_children, ==, 1);  /* task, on the other thread */
+  g_assert_cmpint (d1->self_ns, ==, 200);
+  d2 = ctx_trace_model_fetch_details (model, 2, &error);
+  g_assert_cmpstr (d2->attrs_json, ==, "{\"exception.type\":\"E\",\"args.n\":3}");
+  g_assert_cmpuint (d2->events->len, ==, 2);
+  event = g_ptr_array_index (d2->events, 0);
+  g_assert_cmpstr (event->name, ==, "start");
+  g_assert_null (event->attrs_json);
+  event = g_ptr_array_index (d2->events, 1);
+  g_assert_cmpint (event->ts_ns, ==, 1550);
+  g_assert_cmpstr (event->attrs_json, ==, "{\"n\":1}");
+  g_assert_cmpint (d2->self_ns, ==, 300);
+  children = ctx_trace_model_get_children (model, 0);
+  g_assert_cmpuint (children->len, ==, 2);
+  g_assert_cmpuint (g_array_index (children, guint32, 0), ==, 1);
+  g_assert_cmpuint (g_array_index (children, guint32, 1), ==, 2);
+}
+
+static void
+test_empty_trace (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CtxTraceModel) model = NULL;
+  CtxGen *gen = ctx_gen_new (f->path, &error);
+
+  g_assert_true (ctx_gen_close (gen, TRUE, &error));
+  model = load_ok (f->path);
+  g_assert_cmpuint (ctx_trace_model_get_n_spans (model), ==, 0);
+  g_assert_cmpuint (ctx_trace_model_get_n_lanes (model), ==, 0);
+  g_assert_cmpint (ctx_trace_model_get_start_ns (model), ==, 0);
+  g_assert_cmpint (ctx_trace_model_get_end_ns (model), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/model/load/small-structure", Fixture, NULL, fixture_setup,
+              test_small_structure, fixture_teardown);
+  g_test_add ("/model/load/small-lanes", Fixture, NULL, fixture_setup, test_small_lanes,
+              fixture_teardown);
+  g_test_add ("/model/load/small-details", Fixture, NULL, fixture_setup, test_small_details,
+              fixture_teardown);
+  g_test_add ("/model/load/empty", Fixture, NULL, fixture_setup, test_empty_trace,
+              fixture_teardown);
+  return g_test_run ();
+}
