@@ -31,19 +31,22 @@ drop_begin (ct_ring_t *r)
   r->limit = 0;
   atomic_fetch_add_explicit (&r->dropped_spans, 1, memory_order_relaxed);
   atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
-  return handle_of (r);
+  return handle_of (r) | CT_DROPPED_BIT;
 }
 
 static inline ctxtrace_span_t
 put_begin (ct_ring_t *r, uint64_t b)
 {
   r->seq++;
-  if (CT_UNLIKELY (r->head + 1 - r->tail_cache >= r->limit) && !ct_ring_reserve_slow (r, 1))
+  /* Room for this begin, its end and the ends of the spans already open. */
+  uint64_t need = ct_ring_need (r, 2);
+  if (CT_UNLIKELY (r->head + need - r->tail_cache >= r->limit) && !ct_ring_reserve_slow (r, need))
     return drop_begin (r);
   ct_rec_t *s = &r->slots[r->head & r->mask];
   s->a = ct_now ();
   s->b = b;
   r->head++;
+  r->open++;
   atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
   return handle_of (r);
 }
@@ -70,9 +73,13 @@ ctxtrace_begin (const char *name)
   if (cut != len)
     atomic_fetch_add_explicit (&r->truncated, 1, memory_order_relaxed);
   r->seq++;
-  if (!ct_ring_put (r, ct_now (), (uint64_t) CT_TAG_BEGIN_NAME << CT_TAG_SHIFT | cut, name,
-                    cut, NULL, 0))
+  /* One more slot kept than the record needs: room for its end. */
+  r->open++;
+  int ok = ct_ring_put (r, ct_now (), (uint64_t) CT_TAG_BEGIN_NAME << CT_TAG_SHIFT | cut, name,
+                        cut, NULL, 0);
+  if (!ok)
     {
+      r->open--;
       /* ct_ring_put counted the record; count the span and keep the sequence in step. */
       atomic_fetch_sub_explicit (&r->dropped_records, 1, memory_order_relaxed);
       return drop_begin (r);
@@ -92,7 +99,8 @@ end_slow (ctxtrace_span_t span)
 CTXTRACE_API void
 ctxtrace_end (ctxtrace_span_t span)
 {
-  if (CT_UNLIKELY (span == CTXTRACE_NO_SPAN))
+  /* A span whose begin was dropped has nothing to end. */
+  if (CT_UNLIKELY (span == CTXTRACE_NO_SPAN || (span & CT_DROPPED_BIT) != 0))
     return;
   ct_ring_t *r = ct_tl_ring;
   uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
@@ -111,6 +119,7 @@ ctxtrace_end (ctxtrace_span_t span)
   s->a = ct_now ();
   s->b = (uint64_t) CT_TAG_END << CT_TAG_SHIFT | (span & CT_SEQ_MASK);
   r->head++;
+  r->open -= r->open > 0;
   atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
 }
 
@@ -119,7 +128,7 @@ ctxtrace_end (ctxtrace_span_t span)
 static void
 put_attr (ctxtrace_span_t span, int type, const char *key, const void *value, size_t vlen)
 {
-  if (span == CTXTRACE_NO_SPAN)
+  if (span == CTXTRACE_NO_SPAN || (span != CTXTRACE_CURRENT && (span & CT_DROPPED_BIT)))
     return;
   ct_ring_t *r = current_ring ();
   if (r == NULL)
@@ -204,7 +213,7 @@ ctxtrace_attr_json (ctxtrace_span_t span, const char *key, const char *json)
 static void
 put_status (ctxtrace_span_t span, int status)
 {
-  if (span == CTXTRACE_NO_SPAN)
+  if (span == CTXTRACE_NO_SPAN || (span != CTXTRACE_CURRENT && (span & CT_DROPPED_BIT)))
     return;
   ct_ring_t *r = current_ring ();
   if (r != NULL)

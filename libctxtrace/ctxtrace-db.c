@@ -77,7 +77,7 @@ prepare_all (ct_writer_t *w)
     { &w->st_string_upsert, "INSERT INTO string(value) VALUES (?1) ON CONFLICT(value) DO NOTHING" },
     { &w->st_string_id, "SELECT id FROM string WHERE value = ?1" },
     { &w->st_max_span, "SELECT coalesce(max(id), 0) + 1 FROM span" },
-    { &w->st_json_valid, "SELECT json_valid(?1)" },
+    { &w->st_json_valid, "SELECT json(?1)" },
     { &w->st_process_counters,
       "UPDATE process SET dropped_spans = ?2, dropped_records = ?3, rejected_attrs = ?4,"
       " truncated_values = ?5 WHERE id = ?1" },
@@ -282,14 +282,22 @@ ct_db_is_fatal (int rc)
   return rc != SQLITE_BUSY && rc != SQLITE_LOCKED;
 }
 
+/* The JSON text minified by SQLite's own parser, appended to out; 0 if it is not JSON. */
 int
-ct_db_json_valid (ct_writer_t *w, const char *text, size_t len)
+ct_db_json_normalize (ct_writer_t *w, const char *text, size_t len, ct_buf_t *out)
 {
-  int64_t valid = 0;
-  sqlite3_bind_text (w->st_json_valid, 1, text, (int) len, SQLITE_STATIC);
-  step_int64 (w->st_json_valid, &valid);
-  sqlite3_clear_bindings (w->st_json_valid);
-  return valid == 1;
+  sqlite3_stmt *st = w->st_json_valid;
+  int ok = 0;
+  sqlite3_bind_text (st, 1, text, (int) len, SQLITE_STATIC);
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
+    {
+      ct_buf_append (out, (const char *) sqlite3_column_text (st, 0),
+                     (size_t) sqlite3_column_bytes (st, 0));
+      ok = 1;
+    }
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
+  return ok;
 }
 
 /* ---- Commit ----------------------------------------------------------------------------- */

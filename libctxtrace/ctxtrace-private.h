@@ -61,9 +61,11 @@ enum
   CT_ATTR_JSON,
 };
 
-/* Span handles: slot << 40 | sequence number of the begin on that thread (from 1). */
+/* Span handles: slot << 40 | dropped << 39 | sequence number of the begin on that thread
+ * (from 1).  A handle whose begin was dropped says so, so that its end is dropped too. */
 #define CT_SEQ_BITS 40
-#define CT_SEQ_MASK ((UINT64_C (1) << CT_SEQ_BITS) - 1)
+#define CT_DROPPED_BIT (UINT64_C (1) << 39)
+#define CT_SEQ_MASK (CT_DROPPED_BIT - 1)
 #define CT_MAX_SLOT ((UINT64_C (1) << 24) - 2)
 
 typedef struct ct_ring ct_ring_t;
@@ -76,6 +78,7 @@ struct ct_ring
   uint64_t limit;          /* records fit while head - tail_cache < limit; 0 forces the slow path */
   uint64_t mask;           /* n_slots - 1 */
   uint64_t seq;            /* begins so far on this thread */
+  uint64_t open;           /* spans begun and written, not yet ended: their ends have room */
   uint64_t captures;       /* context captures so far */
   uint32_t gen;            /* recording session this ring belongs to */
   uint32_t slot;
@@ -169,6 +172,15 @@ CT_HIDDEN ct_ring_t *ct_ring_get_slow (uint32_t gen);
 /* Appends a record with an optional payload, or drops and counts it.  Returns 0 on drop. */
 CT_HIDDEN int ct_ring_put (ct_ring_t *r, uint64_t a, uint64_t b, const void *payload,
                            size_t len, const void *payload2, size_t len2);
+
+/* Slots a record of n slots needs free: its own, plus room kept for the ends of the spans
+ * that are open (capped, so that spans never ended cannot starve the ring). */
+static inline uint64_t
+ct_ring_need (const ct_ring_t *r, uint64_t n)
+{
+  uint64_t keep = r->open < (r->mask + 1) / 4 ? r->open : (r->mask + 1) / 4;
+  return n + keep;
+}
 /* Makes room for n slots (writing a pending GAP first); 0 if the ring is full. */
 CT_HIDDEN int ct_ring_reserve_slow (ct_ring_t *r, uint64_t n);
 CT_HIDDEN void ct_ring_free (ct_ring_t *r);

@@ -178,8 +178,10 @@ ct_ring_put (ct_ring_t *r, uint64_t a, uint64_t b, const void *payload, size_t l
              const void *payload2, size_t len2)
 {
   uint64_t n = 1 + ct_payload_slots (len + len2);
+  uint64_t need = ct_ring_need (r, n);
 
-  if (CT_UNLIKELY (r->head + n - r->tail_cache >= r->limit) && !ct_ring_reserve_slow (r, n))
+  if (CT_UNLIKELY (r->head + need - r->tail_cache >= r->limit)
+      && !ct_ring_reserve_slow (r, need))
     {
       atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
       r->limit = 0;

@@ -277,10 +277,7 @@ format_attr (ct_writer_t *w, int type, const char *v, size_t vlen, ct_buf_t *out
       ct_json_string (out, v, vlen);
       return 1;
     case CT_ATTR_JSON:
-      if (vlen == 0 || !ct_db_json_valid (w, v, vlen))
-        return 0;
-      ct_buf_append (out, v, vlen);
-      return 1;
+      return vlen > 0 && ct_db_json_normalize (w, v, vlen, out);
     default:
       return 0;
     }
@@ -298,6 +295,7 @@ apply_attr (ct_writer_t *w, ct_open_t *o, int type, const char *payload, size_t 
     {
       ct_attrs_set (&o->attrs, payload, value.data, value.len);
       o->attrs_dirty = o->ref > 0;
+      w->open_dirty |= o->attrs_dirty;
     }
   ct_buf_free (&value);
 }
@@ -336,7 +334,8 @@ on_handle_record (ct_writer_t *w, ct_thread_t *t, int tag, const ct_rec_t *rec,
   if (tag == CT_TAG_END_HANDLE)
     close_span (w, owner, pos, rec->a, 0);
   else if (tag == CT_TAG_STATUS)
-    o->status = (uint8_t) (rec->b & 0xff), o->attrs_dirty = o->ref > 0;
+    o->status = (uint8_t) (rec->b & 0xff), o->attrs_dirty = o->ref > 0,
+    w->open_dirty |= o->attrs_dirty;
   else
     apply_attr (w, o, (int) (rec->b >> 40 & 0xff), data, len);
   return PROCESSED;
@@ -350,14 +349,12 @@ on_event (ct_writer_t *w, ct_thread_t *t, uint64_t tick, const char *data, size_
   size_t jlen = nlen < len ? len - nlen - 1 : 0;
   if (!grow (&w->events, &w->cap_events, w->n_events + 1, sizeof *w->events))
     return;
-  char *attrs = NULL;
-  if (jlen > 0 && ct_db_json_valid (w, json, jlen))
-    attrs = strndup (json, jlen);
-  else if (jlen > 0)
+  ct_buf_t attrs = { 0 };
+  if (jlen > 0 && !ct_db_json_normalize (w, json, jlen, &attrs))
     atomic_fetch_add (&w->rejected_attrs, 1);
   ct_event_t *e = &w->events[w->n_events++];
   *e = (ct_event_t) { current_context (w, t).ref, t, ct_clock_to_epoch (&w->clock, tick),
-                      name_from_text (w, data, nlen), attrs };
+                      name_from_text (w, data, nlen), attrs.data };
 }
 
 static void
@@ -411,6 +408,8 @@ static int
 on_record (ct_writer_t *w, ct_thread_t *t, const ct_rec_t *rec, uint64_t pos, size_t len)
 {
   int tag = (int) (rec->b >> CT_TAG_SHIFT);
+  if (tag <= CT_TAG_END_HANDLE || tag == CT_TAG_EVENT)
+    t->last_tick = rec->a;
   const char *data = len > 0 ? payload (w, t->ring, pos, len) : "";
   if (data == NULL)
     return PROCESSED;
@@ -527,6 +526,11 @@ retire_if_done (ct_writer_t *w, ct_thread_t *t)
       || atomic_load (&r->tail) != atomic_load (&r->head_pub))
     return;
   collect_counters (w, t);
+  /* Spans left open by an exited thread after a loss lost their ends to the full ring. */
+  if (r->pending_gap != 0 || r->limit == 0)
+    t->lost_pending = 1;
+  while (t->lost_pending && t->n_open > 0)
+    close_span (w, t, t->n_open - 1, t->last_tick, 1);
   pthread_mutex_lock (&ct_state.lock);
   for (ct_ring_t **p = &ct_state.rings; *p != NULL; p = &(*p)->next)
     if (*p == r)
@@ -617,6 +621,7 @@ add_open_updates (ct_writer_t *w)
 static void
 mark_open_clean (ct_writer_t *w)
 {
+  w->open_dirty = 0;
   for (size_t i = 0; i < w->n_live; i++)
     for (size_t j = 0; j < w->live[i]->n_open; j++)
       w->live[i]->stack[j].attrs_dirty = 0;
@@ -683,7 +688,7 @@ has_work (ct_writer_t *w)
   for (size_t i = 0; i < w->n_live; i++)
     if (w->live[i]->db_id == 0 || w->live[i]->name_dirty)
       return 1;
-  return w->n_inserts + w->n_updates + w->n_events > 0
+  return w->n_inserts + w->n_updates + w->n_events > 0 || w->open_dirty
          || memcmp (now, w->saved_counters, sizeof now) != 0;
 }
 

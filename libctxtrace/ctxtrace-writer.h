@@ -78,7 +78,8 @@ typedef struct ct_thread
   size_t n_attached, cap_attached;
   uint64_t dropped_spans, dropped_records, truncated;  /* last values read from the ring */
   int lost_pending;      /* records were dropped since the stack was last empty */
-  int64_t defer_since;   /* when the ring started waiting on another ring, or 0 */
+  int64_t defer_since;
+  uint64_t last_tick;    /* timestamp of the latest record seen */   /* when the ring started waiting on another ring, or 0 */
 } ct_thread_t;
 
 typedef struct
@@ -140,6 +141,7 @@ struct ct_writer
   size_t scratch_cap;
 
   int64_t last_commit_ns;
+  int open_dirty;        /* some committed open span has new attributes or status */
   _Atomic uint64_t committed_spans;
   _Atomic uint64_t rejected_attrs;
   _Atomic uint64_t write_errors;
@@ -151,7 +153,7 @@ struct ct_writer
 CT_HIDDEN int ct_db_open (ct_writer_t *w, const char *path, char *err, size_t errlen);
 CT_HIDDEN int ct_db_commit (ct_writer_t *w, int64_t *base);
 CT_HIDDEN void ct_db_close (ct_writer_t *w, int64_t end_ns);
-CT_HIDDEN int ct_db_json_valid (ct_writer_t *w, const char *text, size_t len);
+CT_HIDDEN int ct_db_json_normalize (ct_writer_t *w, const char *text, size_t len, ct_buf_t *out);
 CT_HIDDEN int ct_db_is_fatal (int rc);
 
 /* ctxtrace-map.c */
