@@ -284,7 +284,8 @@ on_progress (void *data)
 {
   CtxDbGuard *guard = data;
 
-  if (g_cancellable_is_cancelled (guard->cancellable))
+  if (g_cancellable_is_cancelled (guard->cancellable)
+      || (guard->stop != NULL && g_atomic_int_get (guard->stop)))
     return 1;
   if (guard->deadline_us != 0 && g_get_monotonic_time () > guard->deadline_us)
     {

@@ -15,6 +15,7 @@ typedef struct
 {
   GCancellable *cancellable;
   gint64 deadline_us;   /* g_get_monotonic_time () limit, 0 = none */
+  gint *stop;           /* set (atomically) to stop from another thread, may be NULL */
   gboolean timed_out;
 } CtxDbGuard;
 

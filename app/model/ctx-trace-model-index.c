@@ -62,33 +62,36 @@ is_regular_child (const CtxSpan *child, const CtxSpan *parent)
 }
 
 static void
-link_parent (CtxTraceModel *self, guint32 span, guint32 parent)
+classify_child (CtxTraceModel *self, guint32 span)
 {
   CtxSpan *s = &self->spans[span];
+  const CtxSpan *parent = &self->spans[s->parent];
 
-  s->parent = parent;
-  s->flags &= ~CTX_SPAN_ORPHAN;
-  if (self->spans[parent].lane != s->lane)
+  if (parent->lane != s->lane)
     s->flags |= CTX_SPAN_CROSS_THREAD;
-  if (!is_regular_child (s, &self->spans[parent]))
+  if (!is_regular_child (s, parent))
     g_array_append_val (self->irregular, span);
 }
 
-void
-ctx_trace_model_resolve_parent (CtxTraceModel *self, guint32 span, gint64 parent_id)
+static void
+link_parent (CtxTraceModel *self, guint32 span, guint32 parent)
 {
-  guint32 parent = CTX_NONE;
+  self->spans[span].parent = parent;
+  self->spans[span].flags &= ~CTX_SPAN_ORPHAN;
+  classify_child (self, span);
+}
 
-  /* A parent committed before its child is already loaded; others wait in pending. */
-  if (parent_id < self->spans[span].id)
-    parent = find_id_in (self->spans, span, parent_id);
-  if (parent != CTX_NONE)
+void
+ctx_trace_model_link_new (CtxTraceModel *self, guint first, gboolean bulk)
+{
+  for (guint32 i = first; i < self->n_spans; i++)
     {
-      link_parent (self, span, parent);
-      return;
+      if (self->spans[i].flags & CTX_SPAN_OPEN)
+        g_array_append_val (self->open_spans, i);
+      if (self->spans[i].parent != CTX_NONE)
+        classify_child (self, i);
+      ctx_trace_model_index_span (self, i, bulk);
     }
-  self->spans[span].flags |= CTX_SPAN_ORPHAN;
-  g_array_append_val (self->pending, ((CtxPendingParent) { span, parent_id }));
 }
 
 /* Called after new spans were appended: pending parents may have arrived. */

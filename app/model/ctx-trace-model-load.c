@@ -9,11 +9,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#define PROGRESS_ROWS 65536
-
-#define SPAN_COLUMNS \
-  "id, parent_id, thread_id, name_id, start_ns, dur_ns, depth, status, attrs IS NOT NULL"
-
 /* Names come from the file: cap them, mark the cut, and make them valid UTF-8. */
 static char *
 cap_text (const unsigned char *text, int n_bytes, gsize max)
@@ -80,21 +75,6 @@ unknown_name (CtxTraceModel *self)
       g_ptr_array_add (self->strings, g_strdup ("(unnamed)"));
     }
   return self->unknown_name;
-}
-
-/* string ids are dense in files the library writes: try the direct guess first. */
-static guint32
-name_index (CtxTraceModel *self, gint64 name_id)
-{
-  const CtxIdIndex *v = (const CtxIdIndex *) (gpointer) self->string_ids->data;
-  guint n = self->string_ids->len;
-  guint32 index;
-
-  if (n > 0 && name_id >= v[0].id && (guint64) (name_id - v[0].id) < n
-      && v[name_id - v[0].id].id == name_id)
-    return v[name_id - v[0].id].index;
-  index = ctx_id_index_lookup (self->string_ids, name_id);
-  return index != CTX_NONE ? index : unknown_name (self);
 }
 
 static void
@@ -279,8 +259,8 @@ sort_lanes (CtxTraceModel *self)
     self->spans[i].lane = new_of_old[self->spans[i].lane];
 }
 
-static void
-grow_spans (CtxTraceModel *self, guint want)
+void
+ctx_trace_model_reserve_spans (CtxTraceModel *self, guint want)
 {
   if (want <= self->spans_alloc)
     return;
@@ -288,91 +268,16 @@ grow_spans (CtxTraceModel *self, guint want)
   self->spans = g_renew (CtxSpan, self->spans, self->spans_alloc);
 }
 
-static void
-fill_span (CtxTraceModel *self, sqlite3_stmt *stmt, CtxSpan *s, gboolean *lanes_added)
+void
+ctx_trace_model_fix_span (CtxTraceModel *self, guint32 span, gint64 name_id,
+                          gint64 thread_id, CtxScanResult *result)
 {
-  gint64 depth = sqlite3_column_int64 (stmt, 6);
-  gint64 status = sqlite3_column_int64 (stmt, 7);
+  CtxSpan *s = &self->spans[span];
 
-  s->id = sqlite3_column_int64 (stmt, 0);
-  s->start_ns = sqlite3_column_int64 (stmt, 4);
-  s->flags = sqlite3_column_int (stmt, 8) ? CTX_SPAN_HAS_ATTRS : 0;
-  s->parent = CTX_NONE;
-  s->name = name_index (self, sqlite3_column_int64 (stmt, 3));
-  s->lane = lane_index (self, sqlite3_column_int64 (stmt, 2), lanes_added);
-  s->depth = (guint16) CLAMP (depth, 0, G_MAXUINT16);
-  s->status = (guint8) (status >= 0 && status <= 2 ? status : 0);
-  if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
-    {
-      s->flags |= CTX_SPAN_OPEN;
-      s->end_ns = G_MAXINT64;  /* until the latest timestamp is known */
-      return;
-    }
-  s->end_ns = ctx_sat_add (s->start_ns, MAX (sqlite3_column_int64 (stmt, 5), 0));
-  if (sqlite3_column_int64 (stmt, 5) < 0)
-    s->flags |= CTX_SPAN_INVALID_TIME;
-}
-
-typedef struct
-{
-  CtxProgressFunc func;
-  gpointer data;
-  gint64 first_id;
-  gint64 last_id;
-} Progress;
-
-static void
-report (const Progress *progress, gint64 id)
-{
-  double span = (double) progress->last_id - (double) progress->first_id;
-
-  if (progress->func != NULL && span > 0)
-    progress->func (CLAMP (((double) id - (double) progress->first_id) / span, 0.0, 1.0),
-                    progress->data);
-}
-
-static void
-add_span (CtxTraceModel *self, sqlite3_stmt *stmt, gboolean bulk, gboolean *lanes_added)
-{
-  guint32 i = self->n_spans;
-  CtxSpan *s;
-
-  grow_spans (self, i + 1);
-  s = &self->spans[i];
-  fill_span (self, stmt, s, lanes_added);
-  self->n_spans++;
-  self->last_span_id = s->id;
-  see_time (self, s->start_ns);
-  if (s->flags & CTX_SPAN_OPEN)
-    g_array_append_val (self->open_spans, i);
-  else
-    see_time (self, s->end_ns);
-  if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-    ctx_trace_model_resolve_parent (self, i, sqlite3_column_int64 (stmt, 1));
-  ctx_trace_model_index_span (self, i, bulk);
-}
-
-/* The first read appends to lane rows and sorts them once at the end (bulk); later
- * reads insert each span at its place. */
-static gboolean
-read_spans (CtxTraceModel *self, const CtxDbGuard *guard, const Progress *progress,
-            gboolean bulk, gboolean *lanes_added, GError **error)
-{
-  sqlite3_stmt *stmt = ctx_trace_db_prepare (self->db,
-      "SELECT " SPAN_COLUMNS " FROM span WHERE id > ?1 ORDER BY id", self->path, error);
-  guint n = 0;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->last_span_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      add_span (self, stmt, bulk, lanes_added);
-      if (++n % PROGRESS_ROWS == 0)
-        report (progress, self->last_span_id);
-    }
-  return finish_stmt (self, stmt, rc, guard, error);
+  if (s->name == CTX_NONE)
+    s->name = unknown_name (self);
+  if (s->lane == CTX_NONE)
+    s->lane = lane_index (self, thread_id, &result->lanes_added);
 }
 
 static gboolean
@@ -420,46 +325,66 @@ close_span (CtxTraceModel *self, CtxSpan *s, sqlite3_stmt *stmt)
   see_time (self, s->end_ns);
 }
 
+typedef struct
+{
+  gint64 first_id;
+  gint64 last_id;
+} IdRange;
+
 static gboolean
-span_range (CtxTraceModel *self, Progress *progress, GError **error)
+span_range (CtxTraceModel *self, IdRange *range, GError **error)
 {
   return ctx_trace_db_query_int (self->db, "SELECT coalesce(min(id), 0) FROM span",
-                                 self->path, &progress->first_id, error)
+                                 self->path, &range->first_id, error)
          && ctx_trace_db_query_int (self->db, "SELECT coalesce(max(id), 0) FROM span",
-                                    self->path, &progress->last_id, error);
+                                    self->path, &range->last_id, error);
 }
 
 /* A first guess of the span count saves copies; capped by the file size so that a
  * crafted id range cannot make us reserve terabytes. */
 static void
-reserve_spans (CtxTraceModel *self, const Progress *progress)
+reserve_for (CtxTraceModel *self, const IdRange *range)
 {
   GStatBuf st;
-  guint64 by_ids = (guint64) (progress->last_id - progress->first_id) + 1;
+  guint64 by_ids = (guint64) (range->last_id - range->first_id) + 1;
   guint64 by_size = g_stat (self->path, &st) == 0 ? (guint64) st.st_size / 16 + 1024 : 1024;
+  guint chunks = MIN (g_get_num_processors (), 4);
 
-  if (progress->last_id < progress->first_id)
+  if (range->last_id < range->first_id)
     return;
-  grow_spans (self, (guint) MIN (MIN (by_ids, by_size), G_MAXUINT32 / 2));
+  ctx_trace_model_reserve_spans (self, (guint) MIN (MIN (by_ids / MAX (chunks, 1), by_size),
+                                                    G_MAXUINT32 / 2));
 }
 
+/* Reads strings, processes and threads first, so that spans find their names and lanes,
+ * then spans up to until, then events for the time range. */
 static gboolean
-read_rows (CtxTraceModel *self, const CtxDbGuard *guard, const Progress *progress,
-           GError **error)
+read_rows (CtxTraceModel *self, const CtxDbGuard *guard, gint64 until, gboolean parallel,
+           const CtxProgress *progress, GError **error)
 {
-  gboolean lanes_added = FALSE;
+  CtxScanResult result = { G_MAXINT64, G_MININT64, FALSE };
   gboolean bulk = self->n_spans == 0;
+  guint first = self->n_spans;
 
   if (!read_strings (self, guard, error) || !read_processes (self, guard, error)
-      || !read_threads (self, guard, &lanes_added, error)
-      || !read_spans (self, guard, progress, bulk, &lanes_added, error)
+      || !read_threads (self, guard, &result.lanes_added, error)
+      || !ctx_trace_model_scan_spans (self, guard, self->last_span_id, until, parallel,
+                                      progress, &result, error)
       || !read_events (self, guard, error))
     return FALSE;
-  if (lanes_added)
+  if (self->n_spans > first)
+    self->last_span_id = self->spans[self->n_spans - 1].id;
+  if (result.min_t <= result.max_t)
+    {
+      see_time (self, result.min_t);
+      see_time (self, result.max_t);
+    }
+  ctx_trace_model_link_new (self, first, bulk);
+  ctx_trace_model_resolve_pending (self);
+  if (result.lanes_added)
     sort_lanes (self);
   if (bulk)
     ctx_trace_model_sort_rows (self);
-  ctx_trace_model_resolve_pending (self);
   extend_open_spans (self);
   if (self->start_ns > self->end_ns)
     self->start_ns = self->end_ns = 0;
@@ -470,17 +395,18 @@ gboolean
 ctx_trace_model_read_all (CtxTraceModel *self, GCancellable *cancellable,
                           CtxProgressFunc progress_func, gpointer user_data, GError **error)
 {
-  CtxDbGuard guard = { cancellable, 0, FALSE };
-  Progress progress = { progress_func, user_data, 0, 0 };
+  CtxDbGuard guard = { .cancellable = cancellable };
+  CtxProgress progress = { progress_func, user_data };
+  IdRange range = { 0, 0 };
   gboolean ok;
 
   if (!ctx_trace_db_begin (self->db, self->path, error))
     return FALSE;
   ctx_trace_db_guard_begin (self->db, &guard);
-  ok = span_range (self, &progress, error);
+  ok = span_range (self, &range, error);
   if (ok)
-    reserve_spans (self, &progress);
-  ok = ok && read_rows (self, &guard, &progress, error);
+    reserve_for (self, &range);
+  ok = ok && read_rows (self, &guard, range.last_id, TRUE, &progress, error);
   ctx_trace_db_guard_end (self->db);
   ctx_trace_db_end (self->db);
   if (ok)
@@ -536,14 +462,14 @@ reread_open_spans (CtxTraceModel *self, const CtxDbGuard *guard, GError **error)
 gboolean
 ctx_trace_model_read_new (CtxTraceModel *self, GError **error)
 {
-  CtxDbGuard guard = { NULL, g_get_monotonic_time () + 10 * G_USEC_PER_SEC, FALSE };
-  Progress progress = { NULL, NULL, 0, 0 };
+  CtxDbGuard guard = { .deadline_us = g_get_monotonic_time () + 10 * G_USEC_PER_SEC };
   gboolean ok;
 
   if (!ctx_trace_db_begin (self->db, self->path, error))
     return FALSE;
   ctx_trace_db_guard_begin (self->db, &guard);
-  ok = reread_open_spans (self, &guard, error) && read_rows (self, &guard, &progress, error);
+  ok = reread_open_spans (self, &guard, error)
+       && read_rows (self, &guard, G_MAXINT64, FALSE, NULL, error);
   ctx_trace_db_guard_end (self->db);
   ctx_trace_db_end (self->db);
   return ok;

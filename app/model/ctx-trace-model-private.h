@@ -83,7 +83,33 @@ ctx_span_duration (const CtxSpan *span)
   return r;
 }
 
+typedef struct
+{
+  CtxProgressFunc func;
+  gpointer data;
+} CtxProgress;
+
+/* What a span scan saw, for the serial steps after it. */
+typedef struct
+{
+  gint64 min_t;
+  gint64 max_t;
+  gboolean lanes_added;
+} CtxScanResult;
+
+/* ctx-trace-model-scan.c: reads spans with ids in (after, until], in parallel chunks on
+ * their own connections when parallel is set and the range is large.  Appends them to the
+ * model with parents resolved where the chunk could; the rest go to pending. */
+gboolean ctx_trace_model_scan_spans (CtxTraceModel *self, const CtxDbGuard *guard,
+                                     gint64 after, gint64 until, gboolean parallel,
+                                     const CtxProgress *progress, CtxScanResult *result,
+                                     GError **error);
+
 /* ctx-trace-model-load.c */
+void ctx_trace_model_reserve_spans (CtxTraceModel *self, guint want);
+/* Gives a span whose name or thread the model did not know a placeholder name or lane. */
+void ctx_trace_model_fix_span (CtxTraceModel *self, guint32 span, gint64 name_id,
+                               gint64 thread_id, CtxScanResult *result);
 gboolean ctx_trace_model_read_all (CtxTraceModel *self, GCancellable *cancellable,
                                    CtxProgressFunc progress, gpointer user_data,
                                    GError **error);
@@ -95,8 +121,9 @@ void ctx_trace_model_clear_process (gpointer process);
 /* ctx-trace-model-index.c */
 guint32 ctx_id_index_lookup (GArray *ids, gint64 id);
 void ctx_trace_model_index_span (CtxTraceModel *self, guint32 span, gboolean bulk);
-void ctx_trace_model_resolve_parent (CtxTraceModel *self, guint32 span, gint64 parent_id);
 void ctx_trace_model_resolve_pending (CtxTraceModel *self);
+/* Flags and indexes spans from first on, once their parents are known. */
+void ctx_trace_model_link_new (CtxTraceModel *self, guint first, gboolean bulk);
 void ctx_trace_model_sort_rows (CtxTraceModel *self);
 gint64 ctx_trace_model_child_sum (CtxTraceModel *self, guint32 span, guint *n_children);
 

@@ -69,6 +69,27 @@ ctx_gen_new (const char *path, GError **error)
   return NULL;
 }
 
+CtxGen *
+ctx_gen_open (const char *path, GError **error)
+{
+  CtxGen *gen = g_new0 (CtxGen, 1);
+
+  gen->path = g_strdup (path);
+  if (check (NULL, sqlite3_open (path, &gen->db), error)
+      && ctx_gen_exec (gen, "PRAGMA journal_mode=WAL; BEGIN", error)
+      && prepare_all (gen, error))
+    {
+      sqlite3_stmt *stmt = NULL;
+      sqlite3_prepare_v2 (gen->db, "SELECT coalesce(max(id), 0) + 1 FROM span", -1, &stmt, NULL);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        gen->next_span_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      return gen;
+    }
+  ctx_gen_close (gen, FALSE, NULL);
+  return NULL;
+}
+
 sqlite3 *
 ctx_gen_get_db (CtxGen *gen)
 {

@@ -28,6 +28,8 @@ typedef struct
 
 /* Creates path (replacing it) with the schema; rows are written in one transaction. */
 CtxGen *ctx_gen_new (const char *path, GError **error);
+/* Opens an existing trace for appending, in WAL mode, as a live writer would. */
+CtxGen *ctx_gen_open (const char *path, GError **error);
 sqlite3 *ctx_gen_get_db (CtxGen *gen);
 gint64 ctx_gen_process (CtxGen *gen, gint64 pid, const char *name);
 gint64 ctx_gen_thread (CtxGen *gen, gint64 process_id, gint64 tid, const char *name);

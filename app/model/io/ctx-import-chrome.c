@@ -438,10 +438,7 @@ on_scalar (ChromeParser *p, const char *s, gsize len, gboolean is_string, int bo
   else if (p->events_depth > 0 && p->depth == p->events_depth)
     skip_event (p, &p->data->stats->skipped_invalid);  /* not an object */
   else if (p->depth == 1 && p->object_form && p->top_key_base && !is_string && s != NULL)
-    {
-      if (parse_micros (s, len, &p->data->base_ns))
-        p->data->base_ns *= 1000;
-    }
+    parse_micros (s, len, &p->data->base_ns);
   return 1;
 }
 
@@ -650,7 +647,7 @@ reader_finish (Reader *r, GError **error)
 {
   ChromeParser *p = &r->parser;
 
-  if (yajl_complete_parse (r->handle) != yajl_status_ok)
+  if (yajl_complete_parse (r->handle) != yajl_status_ok && p->seen_value)
     {
       if (p->events_depth == 0 || p->depth < p->events_depth)
         return parse_error (r, NULL, 0, error);

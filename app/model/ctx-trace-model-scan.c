@@ -1,0 +1,351 @@
+/* ctx-trace-model-scan.c: read span rows into CtxSpan arrays, in parallel id ranges.
+ *
+ * Decoding rows costs far more inside SQLite than in our code, so a large first load
+ * splits the id range into one chunk per core; each chunk reads on its own connection
+ * into its own array, resolving the parents it can see (ids increase in commit order,
+ * so parents are mostly earlier in the same chunk).  The chunks are then appended in id
+ * order, and what only the whole model can answer (other chunks' parents, missing names
+ * or threads, lane rows) is done once, serially. */
+#include "ctx-trace-model-private.h"
+
+#include <string.h>
+
+#define PROGRESS_ROWS 65536
+#define PARALLEL_MIN_SPANS 200000
+#define MAX_CHUNKS 4
+
+/* Each sqlite3_column_*() call costs about as much as decoding the row, so the flags are
+ * packed into one column: status (0..2, anything else 0), open, has attrs. */
+#define SPAN_QUERY \
+  "SELECT id, ifnull(parent_id, -9223372036854775807 - 1), thread_id, name_id, start_ns," \
+  " dur_ns, depth, (CASE status WHEN 1 THEN 1 WHEN 2 THEN 2 ELSE 0 END)" \
+  " | ((dur_ns IS NULL) << 2) | ((attrs IS NOT NULL) << 3)" \
+  " FROM span WHERE id > ?1 AND id <= ?2 ORDER BY id"
+#define NO_PARENT G_MININT64
+#define BIT_OPEN 4
+#define BIT_ATTRS 8
+
+/* A name or thread id that the model's tables do not know (fixed up serially). */
+typedef struct
+{
+  guint32 span;
+  gint64 name_id;
+  gint64 thread_id;
+} ScanMiss;
+
+typedef struct
+{
+  CtxTraceModel *self;
+  sqlite3 *db;            /* NULL: the chunk opens its own connection */
+  CtxDbGuard guard;
+  gint64 after;           /* ids in (after, until] */
+  gint64 until;
+  CtxSpan **spans;        /* the model's array for the first chunk, own_spans otherwise */
+  guint *n;
+  guint *alloc;
+  guint base;             /* index of the chunk's first span in *spans */
+  CtxSpan *own_spans;
+  guint own_n;
+  guint own_alloc;
+  GArray *pending;        /* CtxPendingParent, chunk-local span indices */
+  GArray *misses;         /* ScanMiss, chunk-local */
+  gint64 min_t;
+  gint64 max_t;
+  gint *rows_done;
+  const CtxProgress *progress;
+  gint64 expected;
+  GError *error;
+} Chunk;
+
+static void
+chunk_reserve (Chunk *c, guint want)
+{
+  if (want <= *c->alloc)
+    return;
+  *c->alloc = MAX (want, *c->alloc + *c->alloc / 2 + 1024);
+  *c->spans = g_renew (CtxSpan, *c->spans, *c->alloc);
+}
+
+static guint32
+lookup_name (CtxTraceModel *self, gint64 name_id)
+{
+  const CtxIdIndex *v = (const CtxIdIndex *) (gpointer) self->string_ids->data;
+  guint n = self->string_ids->len;
+
+  /* string ids are dense in files the library writes: try the direct guess first. */
+  if (n > 0 && name_id >= v[0].id && (guint64) (name_id - v[0].id) < n
+      && v[name_id - v[0].id].id == name_id)
+    return v[name_id - v[0].id].index;
+  return ctx_id_index_lookup (self->string_ids, name_id);
+}
+
+static void
+fill_span (Chunk *c, sqlite3_stmt *stmt, CtxSpan *s, guint32 local)
+{
+  gint64 depth = sqlite3_column_int64 (stmt, 6);
+  int bits = sqlite3_column_int (stmt, 7);
+  gint64 name_id = sqlite3_column_int64 (stmt, 3);
+  gint64 thread_id = sqlite3_column_int64 (stmt, 2);
+  gint64 dur;
+
+  s->id = sqlite3_column_int64 (stmt, 0);
+  s->start_ns = sqlite3_column_int64 (stmt, 4);
+  s->flags = (bits & BIT_ATTRS) ? CTX_SPAN_HAS_ATTRS : 0;
+  s->parent = CTX_NONE;
+  s->name = lookup_name (c->self, name_id);
+  s->lane = ctx_id_index_lookup (c->self->thread_ids, thread_id);
+  if (s->name == CTX_NONE || s->lane == CTX_NONE)
+    g_array_append_val (c->misses, ((ScanMiss) { local, name_id, thread_id }));
+  s->depth = (guint16) CLAMP (depth, 0, G_MAXUINT16);
+  s->status = (guint8) (bits & 3);
+  if (bits & BIT_OPEN)
+    {
+      s->flags |= CTX_SPAN_OPEN;
+      s->end_ns = G_MAXINT64;  /* until the latest timestamp is known */
+      return;
+    }
+  dur = sqlite3_column_int64 (stmt, 5);
+  s->end_ns = ctx_sat_add (s->start_ns, MAX (dur, 0));
+  if (dur < 0)
+    s->flags |= CTX_SPAN_INVALID_TIME;
+}
+
+static guint32
+find_local (const CtxSpan *spans, guint n, gint64 id)
+{
+  guint lo = 0, hi = n;
+
+  if (n > 0 && id >= spans[0].id && (guint64) (id - spans[0].id) < n
+      && spans[id - spans[0].id].id == id)
+    return (guint32) (id - spans[0].id);
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (spans[mid].id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < n && spans[lo].id == id ? lo : CTX_NONE;
+}
+
+static void
+scan_row (Chunk *c, sqlite3_stmt *stmt)
+{
+  guint32 local = *c->n - c->base;
+  CtxSpan *first, *s;
+  gint64 parent_id;
+
+  chunk_reserve (c, *c->n + 1);
+  first = *c->spans + c->base;
+  s = first + local;
+  fill_span (c, stmt, s, local);
+  (*c->n)++;
+  c->min_t = MIN (c->min_t, s->start_ns);
+  if (!(s->flags & CTX_SPAN_OPEN))
+    c->max_t = MAX (c->max_t, s->end_ns);
+  c->max_t = MAX (c->max_t, s->start_ns);
+  parent_id = sqlite3_column_int64 (stmt, 1);
+  if (parent_id == NO_PARENT)
+    return;
+  if (parent_id < s->id)
+    s->parent = find_local (first, local, parent_id);
+  if (s->parent == CTX_NONE)
+    g_array_append_val (c->pending, ((CtxPendingParent) { local, parent_id }));
+}
+
+static void
+chunk_progress (Chunk *c)
+{
+  gint done = g_atomic_int_add (c->rows_done, PROGRESS_ROWS) + PROGRESS_ROWS;
+
+  if (c->progress != NULL && c->progress->func != NULL && c->expected > 0)
+    c->progress->func (MIN (1.0, (double) done / (double) c->expected), c->progress->data);
+}
+
+static int
+chunk_query (Chunk *c)
+{
+  sqlite3_stmt *stmt = ctx_trace_db_prepare (c->db, SPAN_QUERY, c->self->path, &c->error);
+  guint rows = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return SQLITE_ERROR;
+  sqlite3_bind_int64 (stmt, 1, c->after);
+  sqlite3_bind_int64 (stmt, 2, c->until);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      scan_row (c, stmt);
+      if (++rows % PROGRESS_ROWS == 0)
+        chunk_progress (c);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+static gpointer
+chunk_run (gpointer data)
+{
+  Chunk *c = data;
+  gboolean own = c->db == NULL;
+  int rc;
+
+  if (own && ((c->db = ctx_trace_db_open (c->self->path, NULL, &c->error)) == NULL
+              || !ctx_trace_db_begin (c->db, c->self->path, &c->error)))
+    return NULL;
+  ctx_trace_db_guard_begin (c->db, &c->guard);
+  rc = chunk_query (c);
+  if (rc != SQLITE_DONE && c->error == NULL)
+    ctx_trace_db_set_error (c->db, rc, &c->guard, c->self->path, &c->error);
+  ctx_trace_db_guard_end (c->db);
+  if (own)
+    {
+      ctx_trace_db_end (c->db);
+      ctx_trace_db_close (c->db);
+    }
+  if (c->error != NULL)
+    g_atomic_int_set (c->guard.stop, 1);
+  return NULL;
+}
+
+static void
+chunk_init (Chunk *c, CtxTraceModel *self, const CtxDbGuard *guard, gint64 after,
+            gint64 until, gboolean first)
+{
+  memset (c, 0, sizeof *c);
+  c->self = self;
+  c->guard = *guard;
+  c->after = after;
+  c->until = until;
+  c->spans = first ? &self->spans : &c->own_spans;
+  c->n = first ? &self->n_spans : &c->own_n;
+  c->alloc = first ? &self->spans_alloc : &c->own_alloc;
+  c->base = *c->n;
+  c->pending = g_array_new (FALSE, FALSE, sizeof (CtxPendingParent));
+  c->misses = g_array_new (FALSE, FALSE, sizeof (ScanMiss));
+  c->min_t = G_MAXINT64;
+  c->max_t = G_MININT64;
+  if (first)
+    c->db = self->db;
+}
+
+static void
+chunk_clear (Chunk *c)
+{
+  g_free (c->own_spans);
+  g_array_unref (c->pending);
+  g_array_unref (c->misses);
+  g_clear_error (&c->error);
+}
+
+/* Appends a chunk's spans to the model (the first chunk is already in place) and turns
+ * chunk-local indices into model indices. */
+static void
+chunk_merge (CtxTraceModel *self, Chunk *c, CtxScanResult *result)
+{
+  guint offset = c->spans == &self->spans ? c->base : self->n_spans;
+  guint n = *c->n - c->base;
+
+  if (c->spans != &self->spans)
+    {
+      ctx_trace_model_reserve_spans (self, self->n_spans + n);
+      memcpy (self->spans + offset, c->own_spans, n * sizeof (CtxSpan));
+      self->n_spans += n;
+    }
+  for (guint i = offset; i < offset + n; i++)
+    if (self->spans[i].parent != CTX_NONE)
+      self->spans[i].parent += offset;
+  for (guint i = 0; i < c->pending->len; i++)
+    {
+      CtxPendingParent p = g_array_index (c->pending, CtxPendingParent, i);
+      p.span += offset;
+      self->spans[p.span].flags |= CTX_SPAN_ORPHAN;
+      g_array_append_val (self->pending, p);
+    }
+  for (guint i = 0; i < c->misses->len; i++)
+    {
+      ScanMiss m = g_array_index (c->misses, ScanMiss, i);
+      ctx_trace_model_fix_span (self, m.span + offset, m.name_id, m.thread_id, result);
+    }
+  result->min_t = MIN (result->min_t, c->min_t);
+  result->max_t = MAX (result->max_t, c->max_t);
+}
+
+static guint
+n_chunks_for (gint64 after, gint64 until, gboolean parallel)
+{
+  guint cores = MIN (g_get_num_processors (), MAX_CHUNKS);
+
+  if (!parallel || cores < 2 || until - after < PARALLEL_MIN_SPANS || until == G_MAXINT64)
+    return 1;
+  return cores;
+}
+
+static void
+split_range (Chunk *chunks, guint n, CtxTraceModel *self, const CtxDbGuard *guard,
+             gint64 after, gint64 until)
+{
+  gint64 step = (until - after) / n;
+
+  for (guint k = 0; k < n; k++)
+    chunk_init (&chunks[k], self, guard, after + step * k,
+                k + 1 == n ? until : after + step * (k + 1), k == 0);
+}
+
+/* A chunk stopped because another failed reports "cancelled": prefer the real cause. */
+static GError *
+first_failure (Chunk *chunks, guint n)
+{
+  GError *cancelled = NULL;
+
+  for (guint k = 0; k < n; k++)
+    {
+      if (chunks[k].error == NULL)
+        continue;
+      if (!g_error_matches (chunks[k].error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return chunks[k].error;
+      cancelled = cancelled != NULL ? cancelled : chunks[k].error;
+    }
+  return cancelled;
+}
+
+gboolean
+ctx_trace_model_scan_spans (CtxTraceModel *self, const CtxDbGuard *guard, gint64 after,
+                            gint64 until, gboolean parallel, const CtxProgress *progress,
+                            CtxScanResult *result, GError **error)
+{
+  Chunk chunks[MAX_CHUNKS];
+  GThread *threads[MAX_CHUNKS] = { NULL };
+  guint n = n_chunks_for (after, until, parallel);
+  gint rows_done = 0, stop = 0;
+  CtxDbGuard shared = *guard;
+  GError *failure;
+
+  shared.stop = &stop;
+  split_range (chunks, n, self, &shared, after, until);
+  for (guint k = 0; k < n; k++)
+    {
+      chunks[k].rows_done = &rows_done;
+      chunks[k].progress = progress;
+      chunks[k].expected = until == G_MAXINT64 ? 0 : until - after;
+    }
+  for (guint k = 1; k < n; k++)
+    threads[k] = g_thread_new ("ctx-scan", chunk_run, &chunks[k]);
+  chunk_run (&chunks[0]);
+  for (guint k = 1; k < n; k++)
+    g_thread_join (threads[k]);
+  failure = first_failure (chunks, n);
+  if (failure != NULL)
+    {
+      self->n_spans = chunks[0].base;
+      g_propagate_error (error, g_error_copy (failure));
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      if (failure == NULL)
+        chunk_merge (self, &chunks[k], result);
+      chunk_clear (&chunks[k]);
+    }
+  return failure == NULL;
+}
