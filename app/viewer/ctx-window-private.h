@@ -1,0 +1,44 @@
+/* ctx-window-private.h: what ctx-window.c and ctx-window-actions.c share. */
+#pragma once
+
+#include "ctx-minimap.h"
+#include "ctx-window.h"
+
+G_BEGIN_DECLS
+
+struct _CtxWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* template */
+  GtkStack *stack;
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
+  GtkLabel *loading_label;
+  GtkProgressBar *progress_bar;
+  GtkWidget *cancel_button;
+  GtkLabel *error_title;
+  GtkLabel *error_message;
+  GtkListBox *recent_list;
+  GtkWidget *recent_heading;
+  GtkPaned *paned;
+  CtxMinimap *minimap;
+  CtxDetailsPane *details;
+  CtxFlameView *flame_view;
+  GtkScrollbar *vscrollbar;
+  GtkLabel *empty_label;
+
+  GSettings *settings;   /* NULL when the schema is not installed */
+  GFile *file;
+  CtxSession *session;
+  GCancellable *cancellable;
+  guint progress_source;
+  double progress;
+  gint64 load_began;
+  GtkNativeDialog *export_dialog;
+};
+
+void ctx_window_actions_init (CtxWindow *self);
+void ctx_window_actions_update (CtxWindow *self);
+
+G_END_DECLS

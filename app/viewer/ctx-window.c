@@ -1,0 +1,513 @@
+/* ctx-window.c: the window's lifecycle: loading a trace with progress, the welcome page
+ * with recent files, the error page, drag-and-drop and saved window geometry. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ctx-time.h"
+#include "ctx-window-private.h"
+
+#define APP_ID "io.github.ctxtrace.Viewer"
+#define PROGRESS_DELAY_MS 300
+#define MAX_RECENT 8
+#define TRACE_MIME_TYPE "application/x-ctxtrace-trace"
+
+G_DEFINE_FINAL_TYPE (CtxWindow, ctx_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* -- pages --------------------------------------------------------------------------- */
+
+static void
+set_titles (CtxWindow  *self,
+            const char *title,
+            const char *subtitle)
+{
+  gtk_label_set_text (self->title_label, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  gtk_label_set_text (self->subtitle_label, subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+}
+
+static const char *
+error_title (const GError *error)
+{
+  if (error->domain != CTX_TRACE_ERROR)
+    return _("Could not open the trace");
+  switch ((CtxTraceError) error->code)
+    {
+    case CTX_TRACE_ERROR_NOT_FOUND: return _("File not found");
+    case CTX_TRACE_ERROR_NOT_A_FILE: return _("Not a file");
+    case CTX_TRACE_ERROR_UNREADABLE: return _("The file cannot be read");
+    case CTX_TRACE_ERROR_NOT_SQLITE: return _("Not a trace file");
+    case CTX_TRACE_ERROR_NOT_CTXTRACE: return _("Not a ctxtrace trace");
+    case CTX_TRACE_ERROR_NEWER_SCHEMA: return _("Written by a newer ctxtrace");
+    case CTX_TRACE_ERROR_CORRUPT: return _("The trace is damaged");
+    case CTX_TRACE_ERROR_TIMEOUT: return _("Reading the trace took too long");
+    case CTX_TRACE_ERROR_GONE: return _("The file is gone");
+    default: return _("Could not open the trace");
+    }
+}
+
+static void
+show_error (CtxWindow    *self,
+            const GError *error)
+{
+  gtk_label_set_text (self->error_title, error_title (error));
+  /* Plain text: the message may quote the file's own contents. */
+  gtk_label_set_text (self->error_message, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+static char *
+trace_summary (CtxTraceModel *model,
+               CtxSession    *session)
+{
+  g_autofree char *dur = ctx_time_format_duration (ctx_session_get_duration (session));
+  guint n_spans = ctx_trace_model_get_n_spans (model);
+  guint n_lanes = ctx_trace_model_get_n_lanes (model);
+  guint n_procs = ctx_trace_model_get_n_processes (model);
+  g_autofree char *spans = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u span", "%u spans", n_spans), n_spans);
+  g_autofree char *threads = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u thread", "%u threads", n_lanes), n_lanes);
+  g_autofree char *procs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u process", "%u processes", n_procs), n_procs);
+
+  return g_strdup_printf ("%s · %s · %s · %s", spans, threads, procs, dur);
+}
+
+static void
+add_to_recent (CtxWindow *self)
+{
+  g_autofree char *uri = g_file_get_uri (self->file);
+  GtkRecentData data = {
+    .mime_type = (char *) TRACE_MIME_TYPE,
+    .app_name = (char *) g_get_application_name (),
+    .app_exec = (char *) "ctxtrace-viewer %f",
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static void
+on_selected_changed (CtxWindow *self)
+{
+  guint32 span = ctx_session_get_selected (self->session);
+
+  /* Selections made elsewhere (the parent button, search) bring the span into view. */
+  if (span != CTX_NONE)
+    {
+      ctx_session_reveal_span (self->session, span);
+      ctx_flame_view_reveal_span (self->flame_view, span);
+    }
+}
+
+static void
+show_trace (CtxWindow     *self,
+            CtxTraceModel *model)
+{
+  g_autofree char *basename = g_file_get_basename (self->file);
+  g_autofree char *summary = NULL;
+
+  g_clear_object (&self->session);
+  self->session = ctx_session_new (model);
+  g_signal_connect_object (self->session, "notify::selected", G_CALLBACK (on_selected_changed),
+                           self, G_CONNECT_SWAPPED);
+  ctx_flame_view_set_session (self->flame_view, self->session);
+  ctx_minimap_set_session (self->minimap, self->session);
+  ctx_details_pane_set_session (self->details, self->session);
+  summary = trace_summary (model, self->session);
+  set_titles (self, basename, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), ctx_trace_model_get_n_spans (model) == 0);
+  gtk_stack_set_visible_child_name (self->stack, "trace");
+  gtk_widget_grab_focus (GTK_WIDGET (self->flame_view));
+  add_to_recent (self);
+  ctx_window_actions_update (self);
+}
+
+/* -- loading ------------------------------------------------------------------------- */
+
+static void
+stop_progress (CtxWindow *self)
+{
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  gtk_widget_set_visible (self->cancel_button, FALSE);
+}
+
+/* Short loads never flash a progress bar: it appears only after PROGRESS_DELAY_MS. */
+static gboolean
+reveal_progress (gpointer user_data)
+{
+  CtxWindow *self = user_data;
+
+  self->progress_source = 0;
+  gtk_progress_bar_set_fraction (self->progress_bar, self->progress);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_widget_set_visible (self->cancel_button, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_progress (double   fraction,
+             gpointer user_data)
+{
+  CtxWindow *self = user_data;
+
+  self->progress = CLAMP (fraction, 0, 1);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->progress_bar)))
+    gtk_progress_bar_set_fraction (self->progress_bar, self->progress);
+}
+
+/* Which load a result belongs to: a newer open or a cancel makes older results stale. */
+typedef struct
+{
+  CtxWindow *self;
+  GCancellable *cancellable;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->cancellable);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(LoadData) data = user_data;
+  CtxWindow *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtxTraceModel) model = ctx_trace_model_load_finish (result, &error);
+
+  if (data->cancellable != self->cancellable || g_cancellable_is_cancelled (data->cancellable))
+    return;
+  g_clear_object (&self->cancellable);
+  stop_progress (self);
+  if (model == NULL)
+    {
+      g_autofree char *basename = g_file_get_basename (self->file);
+      set_titles (self, basename, NULL);
+      show_error (self, error);
+      ctx_window_actions_update (self);
+      return;
+    }
+  show_trace (self, model);
+}
+
+void
+ctx_window_open (CtxWindow *self,
+                 GFile     *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *loading = g_strdup_printf (_("Loading %s…"), basename);
+  LoadData *data;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_set_object (&self->file, file);
+  self->cancellable = g_cancellable_new ();
+  self->progress = 0;
+  set_titles (self, basename, NULL);
+  gtk_label_set_text (self->loading_label, loading);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  stop_progress (self);
+  self->progress_source = g_timeout_add (PROGRESS_DELAY_MS, reveal_progress, self);
+  if (path == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (CTX_TRACE_ERROR, CTX_TRACE_ERROR_NOT_FOUND,
+                                             _("Only local files can be opened."));
+      stop_progress (self);
+      g_clear_object (&self->cancellable);
+      show_error (self, error);
+      return;
+    }
+  data = g_new0 (LoadData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->cancellable);
+  ctx_trace_model_load_async (path, self->cancellable, on_progress, self, on_loaded, data);
+  ctx_window_actions_update (self);
+}
+
+static void
+on_cancel_clicked (CtxWindow *self)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                 _("Loading was cancelled."));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  stop_progress (self);
+  show_error (self, error);
+}
+
+/* -- welcome page and recent files --------------------------------------------------- */
+
+static gboolean
+is_recent_trace (GtkRecentInfo *info)
+{
+  const char *mime = gtk_recent_info_get_mime_type (info);
+
+  return gtk_recent_info_has_application (info, g_get_application_name ()) ||
+         g_strcmp0 (mime, TRACE_MIME_TYPE) == 0;
+}
+
+static GtkWidget *
+recent_row (GtkRecentInfo *info)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (gtk_recent_info_get_display_name (info));
+  g_autofree char *where = gtk_recent_info_get_uri_display (info);
+  GtkWidget *path = gtk_label_new (where);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_xalign (GTK_LABEL (path), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (path), PANGO_ELLIPSIZE_START);
+  gtk_widget_add_css_class (path, "dim-label");
+  gtk_widget_add_css_class (path, "caption");
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), path);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "uri", g_strdup (gtk_recent_info_get_uri (info)), g_free);
+  return row;
+}
+
+static void
+fill_recent (CtxWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
+    gtk_list_box_remove (self->recent_list, child);
+  for (GList *l = items; l != NULL && n < MAX_RECENT; l = l->next)
+    if (is_recent_trace (l->data) && gtk_recent_info_exists (l->data))
+      {
+        gtk_list_box_append (self->recent_list, recent_row (l->data));
+        n++;
+      }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_list), n > 0);
+  gtk_widget_set_visible (self->recent_heading, n > 0);
+}
+
+static void
+on_recent_activated (CtxWindow     *self,
+                     GtkListBoxRow *row)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_object_get_data (G_OBJECT (row), "uri"));
+
+  ctx_window_open (self, file);
+}
+
+/* -- drag and drop ------------------------------------------------------------------- */
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CtxWindow     *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (files == NULL)
+    return FALSE;
+  if (ctx_window_is_empty (self) || app == NULL)
+    ctx_window_open (self, files->data);
+  else
+    g_application_open (G_APPLICATION (app), (GFile **) &files->data, 1, "");
+  for (GSList *l = files->next; l != NULL && app != NULL; l = l->next)
+    g_application_open (G_APPLICATION (app), (GFile **) &l->data, 1, "");
+  return TRUE;
+}
+
+static void
+setup_drop (CtxWindow *self)
+{
+  GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  g_signal_connect_object (target, "drop", G_CALLBACK (on_drop), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+}
+
+/* -- settings ------------------------------------------------------------------------ */
+
+static GSettings *
+settings_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Uninstalled runs have no schema; the window then simply does not remember. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  return schema != NULL ? g_settings_new (APP_ID) : NULL;
+}
+
+static void
+restore_geometry (CtxWindow *self)
+{
+  if (self->settings == NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
+      gtk_paned_set_position (self->paned, 360);
+      return;
+    }
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_settings_bind (self->settings, "pane-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
+}
+
+static gboolean
+ctx_window_close_request (GtkWindow *window)
+{
+  CtxWindow *self = CTX_WINDOW (window);
+  int width, height;
+
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", MAX (width, 320));
+      g_settings_set_int (self->settings, "window-height", MAX (height, 240));
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  return GTK_WINDOW_CLASS (ctx_window_parent_class)->close_request (window);
+}
+
+/* -- accessors ----------------------------------------------------------------------- */
+
+GFile *
+ctx_window_get_file (CtxWindow *self)
+{
+  return self->file;
+}
+
+gboolean
+ctx_window_is_empty (CtxWindow *self)
+{
+  return self->file == NULL;
+}
+
+gboolean
+ctx_window_is_loading (CtxWindow *self)
+{
+  return self->cancellable != NULL;
+}
+
+const char *
+ctx_window_get_page (CtxWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+char *
+ctx_window_get_error_text (CtxWindow *self)
+{
+  return g_strdup_printf ("%s\n%s", gtk_label_get_text (self->error_title),
+                          gtk_label_get_text (self->error_message));
+}
+
+CtxSession *
+ctx_window_get_session (CtxWindow *self)
+{
+  return self->session;
+}
+
+CtxFlameView *
+ctx_window_get_flame_view (CtxWindow *self)
+{
+  return self->flame_view;
+}
+
+CtxDetailsPane *
+ctx_window_get_details (CtxWindow *self)
+{
+  return self->details;
+}
+
+/* -- GObject ------------------------------------------------------------------------- */
+
+static void
+ctx_window_dispose (GObject *object)
+{
+  CtxWindow *self = CTX_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  if (self->export_dialog != NULL)
+    gtk_native_dialog_destroy (self->export_dialog);
+  g_clear_object (&self->export_dialog);
+  g_clear_object (&self->session);
+  g_clear_object (&self->file);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (ctx_window_parent_class)->dispose (object);
+}
+
+static void
+ctx_window_class_init (CtxWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ctx_window_dispose;
+  window_class->close_request = ctx_window_close_request;
+  g_type_ensure (CTX_TYPE_FLAME_VIEW);
+  g_type_ensure (CTX_TYPE_MINIMAP);
+  g_type_ensure (CTX_TYPE_DETAILS_PANE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ctxtrace/Viewer/ctx-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, error_title);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, error_message);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, recent_heading);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, minimap);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, details);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, flame_view);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, vscrollbar);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, empty_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+}
+
+static void
+ctx_window_init (CtxWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_scrollbar_set_adjustment (self->vscrollbar, ctx_flame_view_get_vadjustment (self->flame_view));
+  self->settings = settings_if_installed ();
+  restore_geometry (self);
+  setup_drop (self);
+  fill_recent (self);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (fill_recent), self, G_CONNECT_SWAPPED);
+  ctx_window_actions_init (self);
+  gtk_stack_set_visible_child_name (self->stack, "welcome");
+}
+
+CtxWindow *
+ctx_window_new (GtkApplication *application)
+{
+  return g_object_new (CTX_TYPE_WINDOW, "application", application, NULL);
+}
