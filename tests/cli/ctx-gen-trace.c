@@ -129,8 +129,9 @@ gen_tree (Gen *g, gint64 parent, gint64 thread, gint64 start, gint64 dur, int de
 
   g->budget--;
   write_span (g, id, parent, thread, start, dur, depth, open);
+  /* At the span's start, before its first child: then it is the innermost span. */
   if (!g->plain && g_rand_int_range (g->rand, 0, 4) == 0)
-    write_event (g, id, thread, start + dur / 2);
+    write_event (g, id, thread, start);
   for (int i = 0; i < n_children && g->budget > 0 && dur > 64; i++)
     {
       gint64 slot = (dur - 2) / n_children;

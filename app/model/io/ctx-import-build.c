@@ -369,7 +369,8 @@ write_items (Builder *b, GError **error)
   GArray *items = b->data->items;
   guint32 thread = G_MAXUINT32;
 
-  qsort (items->data, items->len, sizeof (CtxImportItem), compare_items);
+  if (items->len > 1)
+    qsort (items->data, items->len, sizeof (CtxImportItem), compare_items);
   for (guint i = 0; i < items->len; i++)
     {
       const CtxImportItem *it = &g_array_index (items, CtxImportItem, i);

@@ -47,6 +47,7 @@ typedef struct
   yajl_gen gen;
   int depth;            /* containers open around the current position */
   int events_depth;     /* depth inside the traceEvents array, 0 until found */
+  gboolean in_events;   /* inside that array now */
   gboolean object_form;
   gboolean top_key_events;  /* the top-level key being read is "traceEvents" */
   gboolean top_key_base;    /* ... is "beginningOfTime" */
@@ -166,11 +167,12 @@ store_args (ChromeParser *p)
   yajl_gen_get_buf (p->gen, &buf, &len);
   if (p->args_failed || len > CTX_IMPORT_MAX_ATTRS)
     {
+      /* The index first: looking up a thread may grow (move) the arrays. */
+      guint32 ti = ctx_import_thread (data, p->pid, p->tid);
+      guint32 pi = g_array_index (data->threads, CtxImportThread, ti).process;
+
+      g_array_index (data->processes, CtxImportProcess, pi).rejected_attrs++;
       data->stats->rejected_attrs++;
-      g_array_index (data->processes, CtxImportProcess,
-                     g_array_index (data->threads, CtxImportThread,
-                                    ctx_import_thread (data, p->pid, p->tid)).process)
-        .rejected_attrs++;
       return 0;
     }
   if (len <= 2)  /* {} */
@@ -206,8 +208,8 @@ static void
 end_span (ChromeParser *p)
 {
   CtxImportData *data = p->data;
-  CtxImportThread *t = &g_array_index (data->threads, CtxImportThread,
-                                       ctx_import_thread (data, p->pid, p->tid));
+  guint32 ti = ctx_import_thread (data, p->pid, p->tid);
+  CtxImportThread *t = &g_array_index (data->threads, CtxImportThread, ti);
   CtxImportItem *item;
   guint index;
 
@@ -435,7 +437,7 @@ on_scalar (ChromeParser *p, const char *s, gsize len, gboolean is_string, int bo
       else
         event_scalar (p, s, len, is_string);
     }
-  else if (p->events_depth > 0 && p->depth == p->events_depth)
+  else if (p->in_events && p->depth == p->events_depth)
     skip_event (p, &p->data->stats->skipped_invalid);  /* not an object */
   else if (p->depth == 1 && p->object_form && p->top_key_base && !is_string && s != NULL)
     parse_micros (s, len, &p->data->base_ns);
@@ -523,7 +525,7 @@ on_start_container (ChromeParser *p, gboolean is_map)
     }
   else if (p->event_depth > 0 && p->depth == p->event_depth)
     event_container (p, is_map);
-  else if (p->events_depth > 0 && p->depth == p->events_depth)
+  else if (p->in_events && p->depth == p->events_depth)
     {
       if (is_map)
         reset_event (p, p->depth + 1);
@@ -534,10 +536,13 @@ on_start_container (ChromeParser *p, gboolean is_map)
     {
       p->object_form = is_map;
       p->events_depth = is_map ? 0 : 1;
+      p->in_events = !is_map;
     }
-  else if (p->depth == 1 && p->object_form && p->top_key_events && !is_map
-           && p->events_depth == 0)
-    p->events_depth = 2;
+  else if (p->depth == 1 && p->object_form && p->top_key_events && !is_map)
+    {
+      p->events_depth = 2;
+      p->in_events = TRUE;
+    }
   p->depth++;
   return 1;
 }
@@ -555,6 +560,8 @@ on_end_container (ChromeParser *p, gboolean is_map)
     }
   else if (p->event_depth > 0 && p->depth < p->event_depth)
     finish_event (p);
+  else if (p->in_events && p->depth < p->events_depth)
+    p->in_events = FALSE;
   return 1;
 }
 
@@ -649,7 +656,7 @@ reader_finish (Reader *r, GError **error)
 
   if (yajl_complete_parse (r->handle) != yajl_status_ok && p->seen_value)
     {
-      if (p->events_depth == 0 || p->depth < p->events_depth)
+      if (!p->in_events)
         return parse_error (r, NULL, 0, error);
       p->data->stats->truncated_input = TRUE;
       if (p->event_depth > 0)
