@@ -4,11 +4,12 @@
 set -eu
 build=$1
 src=$2
+extra=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PKG_CONFIG_PATH="$build/meson-uninstalled"
 flags=$(pkg-config --cflags --libs ctxtrace)
-cc -o "$tmp/user" "$src/pkgconfig-user.c" $flags
+cc $extra -o "$tmp/user" "$src/pkgconfig-user.c" $flags
 LD_LIBRARY_PATH="$build/libctxtrace" "$tmp/user" "$tmp/t.db"
 n=$(sqlite3 "$tmp/t.db" "SELECT count(*) FROM span")
 [ "$n" = 2 ] || { echo "expected 2 spans, got $n"; exit 1; }
