@@ -11,6 +11,8 @@
 #include "ctx-trace-model-private.h"
 
 #define DEFAULT_TIME_LIMIT_MS 5000
+#define PARALLEL_MIN_SPANS 100000
+#define MAX_CHUNKS 4
 
 /* The span columns plus the name; flattened by SQLite, so `name` costs only if used. */
 #define SEARCH_FROM \
@@ -126,7 +128,7 @@ build_sql (const CtxSearchQuery *query, const char *key, gboolean contains, gboo
   /* Newlines end a trailing "--" comment in the user's clause. */
   if (query->sql_where != NULL)
     g_string_append_printf (sql, " AND (\n%s\n)", query->sql_where);
-  g_string_append (sql, "\nORDER BY id");
+  g_string_append (sql, "\nAND id > :ctx_lo AND id <= :ctx_hi ORDER BY id");
   return g_string_free (sql, FALSE);
 }
 
@@ -184,31 +186,128 @@ collect_ids (sqlite3_stmt *stmt, GArray *ids)
   return rc;
 }
 
-static gboolean
-run_sql (sqlite3 *db, const char *path, const CtxSearchQuery *query, const char *key,
-         const char *value, gboolean contains, CtxDbGuard *guard, GArray *ids, GError **error)
+/* JSON parsing dominates attribute and SQL criteria, so large files are searched in
+ * id ranges on parallel connections, like the first load. */
+typedef struct
 {
-  gboolean each = key != NULL && strpbrk (key, "\"\\") != NULL;
-  g_autofree char *sql = build_sql (query, key, contains, each);
-  sqlite3_stmt *stmt = prepare_user (db, sql, path, error);
+  const char *path;
+  const CtxSearchQuery *query;
+  const char *key;
+  const char *value;
+  gboolean contains;
+  sqlite3 *db;          /* NULL: the chunk opens its own connection */
+  CtxDbGuard guard;
+  gint64 lo;            /* ids in (lo, hi] */
+  gint64 hi;
+  GArray *ids;
+  GError *error;
+} SearchChunk;
+
+static void
+bind_range (sqlite3_stmt *stmt, gint64 lo, gint64 hi)
+{
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":ctx_lo"), lo);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":ctx_hi"), hi);
+}
+
+static gboolean
+run_sql (SearchChunk *c)
+{
+  gboolean each = c->key != NULL && strpbrk (c->key, "\"\\") != NULL;
+  g_autofree char *sql = build_sql (c->query, c->key, c->contains, each);
+  sqlite3_stmt *stmt = prepare_user (c->db, sql, c->path, &c->error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  if (key != NULL)
-    bind_attribute (stmt, key, value);
-  ctx_trace_db_guard_begin (db, guard);
-  rc = collect_ids (stmt, ids);
-  ctx_trace_db_guard_end (db);
+  if (c->key != NULL)
+    bind_attribute (stmt, c->key, c->value);
+  bind_range (stmt, c->lo, c->hi);
+  ctx_trace_db_guard_begin (c->db, &c->guard);
+  rc = collect_ids (stmt, c->ids);
+  ctx_trace_db_guard_end (c->db);
   sqlite3_finalize (stmt);
   if (rc == SQLITE_DONE)
     return TRUE;
   if ((rc & 0xff) == SQLITE_ERROR)
-    g_set_error (error, CTX_TRACE_ERROR, CTX_TRACE_ERROR_BAD_QUERY,
-                 "The filter failed: %s", sqlite3_errmsg (db));
+    g_set_error (&c->error, CTX_TRACE_ERROR, CTX_TRACE_ERROR_BAD_QUERY,
+                 "The filter failed: %s", sqlite3_errmsg (c->db));
   else
-    ctx_trace_db_set_error (db, rc, guard, path, error);
+    ctx_trace_db_set_error (c->db, rc, &c->guard, c->path, &c->error);
   return FALSE;
+}
+
+static gpointer
+search_chunk_run (gpointer data)
+{
+  SearchChunk *c = data;
+  gboolean own = c->db == NULL;
+
+  if (own && (c->db = ctx_trace_db_open (c->path, NULL, &c->error)) == NULL)
+    return NULL;
+  if (!run_sql (c))
+    g_atomic_int_set (c->guard.stop, 1);
+  if (own)
+    ctx_trace_db_close (c->db);
+  return NULL;
+}
+
+static guint
+n_search_chunks (gint64 lo, gint64 hi)
+{
+  guint cores = MIN (g_get_num_processors (), MAX_CHUNKS);
+
+  return hi - lo >= PARALLEL_MIN_SPANS && cores > 1 ? cores : 1;
+}
+
+static gboolean
+run_chunks (SearchChunk *chunks, guint n, GArray *ids, GError **error)
+{
+  GThread *threads[MAX_CHUNKS] = { NULL };
+  GError *failure = NULL;
+
+  for (guint k = 1; k < n; k++)
+    threads[k] = g_thread_new ("ctx-search", search_chunk_run, &chunks[k]);
+  search_chunk_run (&chunks[0]);
+  for (guint k = 1; k < n; k++)
+    g_thread_join (threads[k]);
+  for (guint k = 0; k < n; k++)
+    {
+      if (failure == NULL || g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        failure = chunks[k].error != NULL ? chunks[k].error : failure;
+      g_array_append_vals (ids, chunks[k].ids->data, chunks[k].ids->len);
+    }
+  if (failure != NULL)
+    g_propagate_error (error, g_error_copy (failure));
+  for (guint k = 0; k < n; k++)
+    {
+      g_array_unref (chunks[k].ids);
+      g_clear_error (&chunks[k].error);
+    }
+  return failure == NULL;
+}
+
+static gboolean
+search_ranges (sqlite3 *db, const char *path, SearchChunk *proto, GArray *ids, GError **error)
+{
+  SearchChunk chunks[MAX_CHUNKS];
+  gint64 lo = 0, hi = 0, step;
+  guint n;
+
+  if (!ctx_trace_db_query_int (db, "SELECT coalesce(min(id), 1) - 1 FROM span", path, &lo, error)
+      || !ctx_trace_db_query_int (db, "SELECT coalesce(max(id), 0) FROM span", path, &hi, error))
+    return FALSE;
+  n = n_search_chunks (lo, hi);
+  step = (hi - lo) / n;
+  for (guint k = 0; k < n; k++)
+    {
+      chunks[k] = *proto;
+      chunks[k].db = k == 0 ? db : NULL;
+      chunks[k].lo = lo + step * k;
+      chunks[k].hi = k + 1 == n ? hi : lo + step * (k + 1);
+      chunks[k].ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+  return run_chunks (chunks, n, ids, error);
 }
 
 /* Returns the file ids (sorted) matching the attribute and SQL criteria. */
@@ -219,18 +318,22 @@ search_file (const char *path, const CtxSearchQuery *query, GCancellable *cancel
   g_autofree char *key = NULL, *value = NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint limit = query->time_limit_ms != 0 ? query->time_limit_ms : DEFAULT_TIME_LIMIT_MS;
-  CtxDbGuard guard = { cancellable, g_get_monotonic_time () + (gint64) limit * 1000 };
-  gboolean contains = FALSE;
+  gint stop = 0;
+  SearchChunk proto = { path, query };
   sqlite3 *db;
   gboolean ok;
 
   if (query->attribute != NULL
-      && !ctx_search_parse_attribute (query->attribute, &key, &value, &contains, error))
+      && !ctx_search_parse_attribute (query->attribute, &key, &value, &proto.contains, error))
     return NULL;
+  proto.key = key;
+  proto.value = value;
+  proto.guard = (CtxDbGuard) { cancellable, g_get_monotonic_time () + (gint64) limit * 1000,
+                               &stop };
   db = ctx_trace_db_open (path, NULL, error);
   if (db == NULL)
     return NULL;
-  ok = run_sql (db, path, query, key, value, contains, &guard, ids, error);
+  ok = search_ranges (db, path, &proto, ids, error);
   ctx_trace_db_close (db);
   return ok ? g_steal_pointer (&ids) : NULL;
 }

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 
 #include "ctx-gen-trace.h"
+#include "ctx-search.h"
 #include "ctx-trace-model.h"
 
 #define N_SPANS 210000
@@ -131,6 +132,45 @@ test_matches_sql (void)
   g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
 }
 
+/* Large enough for the parallel search path: the same ids as plain SQL finds. */
+static void
+check_search (CtxTraceModel *model, sqlite3 *db, const CtxSearchQuery *query, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) found = ctx_trace_model_search (model, query, NULL, &error);
+  const CtxSpan *s = ctx_trace_model_get_spans (model);
+  sqlite3_stmt *stmt = NULL;
+  guint k = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  for (; sqlite3_step (stmt) == SQLITE_ROW; k++)
+    {
+      g_assert_cmpuint (k, <, found->len);
+      g_assert_cmpint (s[g_array_index (found, guint32, k)].id, ==, sqlite3_column_int64 (stmt, 0));
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (k, ==, found->len);
+  g_assert_cmpuint (k, >, 0);
+}
+
+static void
+test_search_matches_sql (void)
+{
+  g_autoptr (CtxTraceModel) model = ctx_trace_model_load (path, NULL, NULL, NULL, NULL);
+  sqlite3 *db = NULL;
+
+  sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  check_search (model, db, &(CtxSearchQuery) { .attribute = "args.model=m3" },
+                "SELECT id FROM span WHERE json_extract(attrs, '$.\"args.model\"') = 'm3'"
+                " ORDER BY id");
+  check_search (model, db, &(CtxSearchQuery) { .sql_where = "status = 2 AND depth > 1",
+                                               .name = "FN_2" },
+                "SELECT s.id FROM span s JOIN string n ON n.id = s.name_id WHERE s.status = 2"
+                " AND s.depth > 1 AND n.value LIKE '%fn_2%' ORDER BY s.id");
+  sqlite3_close (db);
+}
+
 static void
 cancel_cb (double fraction, gpointer data)
 {
@@ -217,6 +257,7 @@ main (int argc, char **argv)
   path = g_build_filename (dir, "trace.db", NULL);
   g_assert_true (ctx_gen_trace (path, &o, NULL, &error));
   g_test_add_func ("/model/synth/matches-sql", test_matches_sql);
+  g_test_add_func ("/model/synth/search-matches-sql", test_search_matches_sql);
   g_test_add_func ("/model/synth/cancel", test_cancel);
   g_test_add_func ("/model/synth/async", test_async);
   g_test_add_func ("/model/synth/async-error", test_async_error);
