@@ -130,7 +130,7 @@ reset_event (ChromeParser *p, int depth)
 {
   p->event_depth = depth;
   p->field = FIELD_OTHER;
-  p->bad = p->has_ph = p->has_ts = p->has_dur = p->has_name = p->has_args = FALSE;
+  p->bad = p->has_ph = p->has_ts = p->has_dur = p->has_name = FALSE;
   p->args_failed = FALSE;
   p->ph = 0;
   p->ts = p->dur = p->pid = p->tid = 0;
@@ -141,8 +141,12 @@ reset_event (ChromeParser *p, int depth)
   g_string_truncate (p->name, 0);
   g_string_truncate (p->args_name, 0);
   g_string_truncate (p->marker_key, 0);
-  yajl_gen_clear (p->gen);
-  yajl_gen_reset (p->gen, NULL);
+  if (p->has_args)
+    {
+      yajl_gen_clear (p->gen);
+      yajl_gen_reset (p->gen, NULL);
+    }
+  p->has_args = FALSE;
 }
 
 static void
@@ -471,15 +475,21 @@ on_string (void *ctx, const unsigned char *s, size_t len)
 static Field
 field_from_key (const char *s, gsize len)
 {
-  static const struct { const char *key; Field field; } keys[] = {
-    { "ph", FIELD_PH }, { "name", FIELD_NAME }, { "ts", FIELD_TS }, { "dur", FIELD_DUR },
-    { "pid", FIELD_PID }, { "tid", FIELD_TID }, { "args", FIELD_ARGS },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (strlen (keys[i].key) == len && memcmp (keys[i].key, s, len) == 0)
-      return keys[i].field;
-  return FIELD_OTHER;
+  /* Called for every key of every event: a switch, not a table walk. */
+  switch (len)
+    {
+    case 2:
+      return s[0] == 'p' && s[1] == 'h' ? FIELD_PH : s[0] == 't' && s[1] == 's' ? FIELD_TS
+             : FIELD_OTHER;
+    case 3:
+      return memcmp (s, "dur", 3) == 0 ? FIELD_DUR : memcmp (s, "pid", 3) == 0 ? FIELD_PID
+             : memcmp (s, "tid", 3) == 0 ? FIELD_TID : FIELD_OTHER;
+    case 4:
+      return memcmp (s, "name", 4) == 0 ? FIELD_NAME : memcmp (s, "args", 4) == 0 ? FIELD_ARGS
+             : FIELD_OTHER;
+    default:
+      return FIELD_OTHER;
+    }
 }
 
 static int
