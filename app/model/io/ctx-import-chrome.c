@@ -306,12 +306,17 @@ args_gen_status (ChromeParser *p, yajl_gen_status st)
     p->args_failed = TRUE;
 }
 
+/* Once the generator has failed it must not be called again: yajl 2.1 indexes its state
+ * array with a depth that has already passed YAJL_MAX_DEPTH. */
+#define ARGS_GEN(p, call) \
+  G_STMT_START { if (!(p)->args_failed) args_gen_status ((p), (call)); } G_STMT_END
+
 /* A marker key is held back until we know its value is one we consume. */
 static void
 args_flush_marker (ChromeParser *p)
 {
   if (p->marker_key->len > 0)
-    args_gen_status (p, yajl_gen_string (p->gen, (const unsigned char *) p->marker_key->str,
+    ARGS_GEN (p, yajl_gen_string (p->gen, (const unsigned char *) p->marker_key->str,
                                          p->marker_key->len));
   g_string_truncate (p->marker_key, 0);
   p->marker = MARKER_NONE;
@@ -349,7 +354,7 @@ args_key (ChromeParser *p, const char *s, gsize len)
   if (p->marker == MARKER_STATUS || p->marker == MARKER_OPEN)
     g_string_append_len (p->marker_key, s, (gssize) len);
   else
-    args_gen_status (p, yajl_gen_string (p->gen, (const unsigned char *) s, len));
+    ARGS_GEN (p, yajl_gen_string (p->gen, (const unsigned char *) s, len));
 }
 
 /* ---- yajl callbacks ----------------------------------------------------------------- */
@@ -425,13 +430,13 @@ on_scalar (ChromeParser *p, const char *s, gsize len, gboolean is_string, int bo
         {
           args_flush_marker (p);
           if (is_string)
-            args_gen_status (p, yajl_gen_string (p->gen, (const unsigned char *) s, len));
+            ARGS_GEN (p, yajl_gen_string (p->gen, (const unsigned char *) s, len));
           else if (s != NULL)
-            args_gen_status (p, yajl_gen_number (p->gen, s, len));
+            ARGS_GEN (p, yajl_gen_number (p->gen, s, len));
           else if (boolean >= 0)
-            args_gen_status (p, yajl_gen_bool (p->gen, boolean));
+            ARGS_GEN (p, yajl_gen_bool (p->gen, boolean));
           else
-            args_gen_status (p, yajl_gen_null (p->gen));
+            ARGS_GEN (p, yajl_gen_null (p->gen));
         }
     }
   else if (p->event_depth > 0 && p->depth == p->event_depth)
@@ -518,7 +523,7 @@ event_container (ChromeParser *p, gboolean is_map)
     {
       p->args_depth = p->depth + 1;
       p->has_args = TRUE;
-      args_gen_status (p, yajl_gen_map_open (p->gen));
+      ARGS_GEN (p, yajl_gen_map_open (p->gen));
     }
   else if (p->field != FIELD_OTHER && p->field != FIELD_ARGS)
     p->bad = TRUE;
@@ -531,7 +536,10 @@ on_start_container (ChromeParser *p, gboolean is_map)
   if (p->args_depth > 0)
     {
       args_flush_marker (p);
-      args_gen_status (p, is_map ? yajl_gen_map_open (p->gen) : yajl_gen_array_open (p->gen));
+      /* Deeper args are refused before yajl's own limit (128) is reached. */
+      if (p->depth - p->args_depth >= CTX_IMPORT_MAX_ARGS_DEPTH)
+        p->args_failed = TRUE;
+      ARGS_GEN (p, is_map ? yajl_gen_map_open (p->gen) : yajl_gen_array_open (p->gen));
     }
   else if (p->event_depth > 0 && p->depth == p->event_depth)
     event_container (p, is_map);
@@ -564,7 +572,7 @@ on_end_container (ChromeParser *p, gboolean is_map)
   if (p->args_depth > 0)
     {
       args_flush_marker (p);
-      args_gen_status (p, is_map ? yajl_gen_map_close (p->gen) : yajl_gen_array_close (p->gen));
+      ARGS_GEN (p, is_map ? yajl_gen_map_close (p->gen) : yajl_gen_array_close (p->gen));
       if (p->depth < p->args_depth)
         p->args_depth = 0;
     }

@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 /* docs/schema.md limits, applied to imported data as the library applies them. */
 #define CTX_IMPORT_MAX_NAME 1024
 #define CTX_IMPORT_MAX_ATTRS (64 * 1024)
+/* Nesting inside one event's args; JSON parsers of our readers recurse on it. */
+#define CTX_IMPORT_MAX_ARGS_DEPTH 64
 
 typedef enum
 {
