@@ -1,21 +1,13 @@
 /* ctx-cmd-stats.c: ctxtrace stats FILE [--sort self|total|count] [--limit N]: time per
- * span name, as the viewer's table shows it.  Self time is a span's duration minus its
- * children's (on any thread), open spans count up to the end of the trace. */
+ * span name, from the model's aggregation (ctx-aggregate.h), as the viewer's table shows
+ * it.  Self time is a span's duration minus its children's (on any thread). */
 #include "ctx-cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx-aggregate.h"
 #include "ctx-trace-model.h"
-
-typedef struct
-{
-  guint32 name;
-  guint64 count;
-  guint64 errors;
-  gint64 total_ns;
-  gint64 self_ns;
-} NameStats;
 
 typedef enum
 {
@@ -26,53 +18,35 @@ typedef enum
 
 static SortKey sort_key;
 
+static gint64
+sort_value (const CtxNameStats *s)
+{
+  return sort_key == SORT_SELF ? s->self_ns : sort_key == SORT_COUNT ? (gint64) s->count
+                                                                      : s->total_ns;
+}
+
 static int
 compare_stats (const void *a, const void *b)
 {
-  const NameStats *x = a, *y = b;
-  gint64 vx = sort_key == SORT_SELF ? x->self_ns
-              : sort_key == SORT_COUNT ? (gint64) x->count : x->total_ns;
-  gint64 vy = sort_key == SORT_SELF ? y->self_ns
-              : sort_key == SORT_COUNT ? (gint64) y->count : y->total_ns;
+  const CtxNameStats *x = a, *y = b;
+  gint64 vx = sort_value (x), vy = sort_value (y);
 
   if (vx != vy)
     return vx > vy ? -1 : 1;
   return x->name < y->name ? -1 : x->name > y->name;
 }
 
-static NameStats *
-aggregate (CtxTraceModel *model, guint *n_out)
-{
-  guint n = ctx_trace_model_get_n_spans (model), n_names = ctx_trace_model_get_n_strings (model);
-  const CtxSpan *spans = ctx_trace_model_get_spans (model);
-  NameStats *stats = g_new0 (NameStats, MAX (n_names, 1));
-
-  for (guint i = 0; i < n_names; i++)
-    stats[i].name = i;
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 dur = MAX (spans[i].end_ns - spans[i].start_ns, 0);
-      NameStats *s = &stats[spans[i].name];
-
-      s->count++;
-      s->errors += spans[i].status == 2;
-      s->total_ns += dur;
-      s->self_ns += dur;
-      if (spans[i].parent != CTX_NONE)
-        stats[spans[i].parent < n ? spans[spans[i].parent].name : 0].self_ns -= dur;
-    }
-  *n_out = n_names;
-  return stats;
-}
-
 static void
-print_row (CtxTraceModel *model, const NameStats *s)
+print_row (CtxTraceModel *model, const CtxNameStats *s)
 {
   g_autofree char *total = ctx_cli_format_duration (s->total_ns);
-  g_autofree char *self = ctx_cli_format_duration (MAX (s->self_ns, 0));
+  g_autofree char *self = ctx_cli_format_duration (s->self_ns);
+  g_autofree char *mean = ctx_cli_format_duration (s->mean_ns);
+  g_autofree char *p95 = ctx_cli_format_duration (s->p95_ns);
+  g_autofree char *max = ctx_cli_format_duration (s->max_ns);
 
-  printf ("%10" G_GUINT64_FORMAT "  %14s  %14s  %7" G_GUINT64_FORMAT "  %s\n", s->count, total,
-          self, s->errors, ctx_trace_model_get_string (model, s->name));
+  printf ("%10u  %13s  %13s  %12s  %12s  %12s  %6u  %s\n", s->count, total, self, mean, p95,
+          max, s->errors, ctx_trace_model_get_string (model, s->name));
 }
 
 static int
@@ -80,18 +54,23 @@ run_stats (const char *path, SortKey key, int limit)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CtxTraceModel) model = ctx_trace_model_load (path, NULL, NULL, NULL, &error);
-  g_autofree NameStats *stats = NULL;
-  guint n = 0;
+  g_autoptr (CtxAggregate) agg = NULL;
+  g_autofree CtxNameStats *stats = NULL;
+  guint n;
 
   if (model == NULL)
     return ctx_cli_fail ("stats", error);
-  stats = aggregate (model, &n);
+  agg = ctx_aggregate_compute (model, 0, 0, NULL, &error);
+  if (agg == NULL)
+    return ctx_cli_fail ("stats", error);
+  n = ctx_aggregate_get_n_names (agg);
+  stats = g_memdup2 (ctx_aggregate_get_names (agg), n * sizeof (CtxNameStats));
   sort_key = key;
   qsort (stats, n, sizeof *stats, compare_stats);
-  printf ("%10s  %14s  %14s  %7s  %s\n", "count", "total", "self", "errors", "name");
+  printf ("%10s  %13s  %13s  %12s  %12s  %12s  %6s  %s\n", "count", "total", "self", "mean",
+          "p95", "max", "errors", "name");
   for (guint i = 0; i < n && (limit <= 0 || i < (guint) limit); i++)
-    if (stats[i].count > 0)
-      print_row (model, &stats[i]);
+    print_row (model, &stats[i]);
   return CTX_EXIT_OK;
 }
 

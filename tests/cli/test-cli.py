@@ -154,6 +154,24 @@ def case_stats(tmp):
     counts = [int(l.split()[0]) for l in out[1:]]
     check(counts == sorted(counts, reverse=True), "sorted by count")
     check(len(run("stats", db, "--limit", "3").stdout.decode().splitlines()) == 4, "--limit")
+    # Total and self time against the SQL of docs/schema.md (no open spans in --plain).
+    plain = gen(f"{tmp}/plain.db", "--spans", "2000", "--plain")
+    truth = {name: (total, self_) for name, total, self_ in rows(plain, """
+        WITH child AS (SELECT parent_id, sum(dur_ns) AS d FROM span GROUP BY parent_id)
+        SELECT n.value, sum(s.dur_ns), sum(s.dur_ns - coalesce(c.d, 0))
+        FROM span s JOIN string n ON n.id = s.name_id
+        LEFT JOIN child c ON c.parent_id = s.id GROUP BY s.name_id""")}
+    unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+    lines = run("stats", plain, "--sort", "self").stdout.decode().splitlines()[1:]
+    selfs = []
+    for line in lines:
+        f = line.split()
+        total, self_ = float(f[1]) * unit[f[2]], float(f[3]) * unit[f[4]]
+        want = truth[line.rsplit("  ", 1)[1].strip()]
+        check(abs(total - want[0]) <= 1e-3 * want[0] + 1 and abs(self_ - want[1]) <= 1e-3 * want[1] + 1,
+              f"{line} vs {want}")
+        selfs.append(self_)
+    check(len(lines) == len(truth) and selfs == sorted(selfs, reverse=True), "sorted by self")
 
 
 def case_export_chrome_roundtrip(tmp):
