@@ -340,22 +340,6 @@ span_range (CtxTraceModel *self, IdRange *range, GError **error)
                                     self->path, &range->last_id, error);
 }
 
-/* A first guess of the span count saves copies; capped by the file size so that a
- * crafted id range cannot make us reserve terabytes. */
-static void
-reserve_for (CtxTraceModel *self, const IdRange *range)
-{
-  GStatBuf st;
-  guint64 by_ids = (guint64) (range->last_id - range->first_id) + 1;
-  guint64 by_size = g_stat (self->path, &st) == 0 ? (guint64) st.st_size / 16 + 1024 : 1024;
-  guint chunks = MIN (g_get_num_processors (), 4);
-
-  if (range->last_id < range->first_id)
-    return;
-  ctx_trace_model_reserve_spans (self, (guint) MIN (MIN (by_ids / MAX (chunks, 1), by_size),
-                                                    G_MAXUINT32 / 2));
-}
-
 /* Reads strings, processes and threads first, so that spans find their names and lanes,
  * then spans up to until, then events for the time range. */
 static gboolean
@@ -404,8 +388,10 @@ ctx_trace_model_read_all (CtxTraceModel *self, GCancellable *cancellable,
     return FALSE;
   ctx_trace_db_guard_begin (self->db, &guard);
   ok = span_range (self, &range, error);
-  if (ok)
-    reserve_for (self, &range);
+  self->last_span_id = range.first_id > G_MININT64 ? range.first_id - 1 : G_MININT64;
+  self->last_event_id = G_MININT64;
+  self->last_string_id = G_MININT64;
+  self->last_thread_id = G_MININT64;
   ok = ok && read_rows (self, &guard, range.last_id, TRUE, &progress, error);
   ctx_trace_db_guard_end (self->db);
   ctx_trace_db_end (self->db);

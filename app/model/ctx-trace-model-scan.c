@@ -8,6 +8,7 @@
  * or threads, lane rows) is done once, serially. */
 #include "ctx-trace-model-private.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define PROGRESS_ROWS 65536
@@ -40,13 +41,10 @@ typedef struct
   CtxDbGuard guard;
   gint64 after;           /* ids in (after, until] */
   gint64 until;
-  CtxSpan **spans;        /* the model's array for the first chunk, own_spans otherwise */
-  guint *n;
-  guint *alloc;
-  guint base;             /* index of the chunk's first span in *spans */
-  CtxSpan *own_spans;
-  guint own_n;
-  guint own_alloc;
+  guint base;             /* index of the chunk's first span in the model's array */
+  guint count;            /* spans read so far */
+  guint capacity;         /* fixed region size (ids are unique, so until - after) */
+  gboolean growable;      /* a single chunk may grow the array instead */
   GArray *pending;        /* CtxPendingParent, chunk-local span indices */
   GArray *misses;         /* ScanMiss, chunk-local */
   gint64 min_t;
@@ -57,13 +55,16 @@ typedef struct
   GError *error;
 } Chunk;
 
-static void
-chunk_reserve (Chunk *c, guint want)
+/* Parallel chunks write into fixed regions of one array: no chunk ever reallocates it
+ * under another.  A region can only overflow if the file repeats ids (corrupt). */
+static gboolean
+chunk_reserve (Chunk *c)
 {
-  if (want <= *c->alloc)
-    return;
-  *c->alloc = MAX (want, *c->alloc + *c->alloc / 2 + 1024);
-  *c->spans = g_renew (CtxSpan, *c->spans, *c->alloc);
+  if (c->growable)
+    ctx_trace_model_reserve_spans (c->self, c->base + c->count + 1);
+  else if (c->count >= c->capacity)
+    return FALSE;
+  return TRUE;
 }
 
 static guint32
@@ -129,29 +130,31 @@ find_local (const CtxSpan *spans, guint n, gint64 id)
   return lo < n && spans[lo].id == id ? lo : CTX_NONE;
 }
 
-static void
+static gboolean
 scan_row (Chunk *c, sqlite3_stmt *stmt)
 {
-  guint32 local = *c->n - c->base;
+  guint32 local = c->count;
   CtxSpan *first, *s;
   gint64 parent_id;
 
-  chunk_reserve (c, *c->n + 1);
-  first = *c->spans + c->base;
+  if (!chunk_reserve (c))
+    return FALSE;
+  first = c->self->spans + c->base;
   s = first + local;
   fill_span (c, stmt, s, local);
-  (*c->n)++;
+  c->count++;
   c->min_t = MIN (c->min_t, s->start_ns);
   if (!(s->flags & CTX_SPAN_OPEN))
     c->max_t = MAX (c->max_t, s->end_ns);
   c->max_t = MAX (c->max_t, s->start_ns);
   parent_id = sqlite3_column_int64 (stmt, 1);
   if (parent_id == NO_PARENT)
-    return;
+    return TRUE;
   if (parent_id < s->id)
     s->parent = find_local (first, local, parent_id);
   if (s->parent == CTX_NONE)
     g_array_append_val (c->pending, ((CtxPendingParent) { local, parent_id }));
+  return TRUE;
 }
 
 static void
@@ -176,7 +179,12 @@ chunk_query (Chunk *c)
   sqlite3_bind_int64 (stmt, 2, c->until);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      scan_row (c, stmt);
+      if (!scan_row (c, stmt))
+        {
+          g_set_error (&c->error, CTX_TRACE_ERROR, CTX_TRACE_ERROR_CORRUPT,
+                       "“%s” is damaged: span ids repeat", c->self->path);
+          break;
+        }
       if (++rows % PROGRESS_ROWS == 0)
         chunk_progress (c);
     }
@@ -209,19 +217,24 @@ chunk_run (gpointer data)
   return NULL;
 }
 
+/* ids may take any int64 value in a crafted file: range sizes are computed unsigned. */
+static guint64
+range_size (gint64 after, gint64 until)
+{
+  return until > after ? (guint64) until - (guint64) after : 0;
+}
+
 static void
 chunk_init (Chunk *c, CtxTraceModel *self, const CtxDbGuard *guard, gint64 after,
-            gint64 until, gboolean first)
+            gint64 until, guint base, gboolean first)
 {
   memset (c, 0, sizeof *c);
   c->self = self;
   c->guard = *guard;
   c->after = after;
   c->until = until;
-  c->spans = first ? &self->spans : &c->own_spans;
-  c->n = first ? &self->n_spans : &c->own_n;
-  c->alloc = first ? &self->spans_alloc : &c->own_alloc;
-  c->base = *c->n;
+  c->base = base;
+  c->capacity = (guint) MIN (range_size (after, until), G_MAXUINT);
   c->pending = g_array_new (FALSE, FALSE, sizeof (CtxPendingParent));
   c->misses = g_array_new (FALSE, FALSE, sizeof (ScanMiss));
   c->min_t = G_MAXINT64;
@@ -233,64 +246,83 @@ chunk_init (Chunk *c, CtxTraceModel *self, const CtxDbGuard *guard, gint64 after
 static void
 chunk_clear (Chunk *c)
 {
-  g_free (c->own_spans);
   g_array_unref (c->pending);
   g_array_unref (c->misses);
   g_clear_error (&c->error);
 }
 
-/* Appends a chunk's spans to the model (the first chunk is already in place) and turns
- * chunk-local indices into model indices. */
+/* Moves a chunk's spans to dest (right after the previous chunk's) and turns chunk-local
+ * indices into model indices. */
 static void
-chunk_merge (CtxTraceModel *self, Chunk *c, CtxScanResult *result)
+chunk_merge (CtxTraceModel *self, Chunk *c, guint dest, CtxScanResult *result)
 {
-  guint offset = c->spans == &self->spans ? c->base : self->n_spans;
-  guint n = *c->n - c->base;
-
-  if (c->spans != &self->spans)
-    {
-      ctx_trace_model_reserve_spans (self, self->n_spans + n);
-      memcpy (self->spans + offset, c->own_spans, n * sizeof (CtxSpan));
-      self->n_spans += n;
-    }
-  for (guint i = offset; i < offset + n; i++)
+  if (c->base != dest && c->count > 0)
+    memmove (self->spans + dest, self->spans + c->base, c->count * sizeof (CtxSpan));
+  for (guint i = dest; i < dest + c->count; i++)
     if (self->spans[i].parent != CTX_NONE)
-      self->spans[i].parent += offset;
+      self->spans[i].parent += dest;
   for (guint i = 0; i < c->pending->len; i++)
     {
       CtxPendingParent p = g_array_index (c->pending, CtxPendingParent, i);
-      p.span += offset;
+      p.span += dest;
       self->spans[p.span].flags |= CTX_SPAN_ORPHAN;
       g_array_append_val (self->pending, p);
     }
+  self->n_spans = dest + c->count;
   for (guint i = 0; i < c->misses->len; i++)
     {
       ScanMiss m = g_array_index (c->misses, ScanMiss, i);
-      ctx_trace_model_fix_span (self, m.span + offset, m.name_id, m.thread_id, result);
+      ctx_trace_model_fix_span (self, m.span + dest, m.name_id, m.thread_id, result);
     }
   result->min_t = MIN (result->min_t, c->min_t);
   result->max_t = MAX (result->max_t, c->max_t);
 }
 
+/* Rows the file can hold at most: a crafted id range must not make us reserve more. */
+static guint64
+max_rows_by_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size / 16 + 1024 : 1024;
+}
+
 static guint
-n_chunks_for (gint64 after, gint64 until, gboolean parallel)
+n_chunks_for (CtxTraceModel *self, gint64 after, gint64 until, gboolean parallel)
 {
   guint cores = MIN (g_get_num_processors (), MAX_CHUNKS);
 
-  if (!parallel || cores < 2 || until - after < PARALLEL_MIN_SPANS || until == G_MAXINT64)
+  guint64 size = range_size (after, until);
+
+  if (!parallel || cores < 2 || until == G_MAXINT64 || size < PARALLEL_MIN_SPANS
+      || size > 2 * max_rows_by_size (self->path) || size + self->n_spans > G_MAXUINT32 / 2)
     return 1;
   return cores;
 }
 
+/* Parallel chunks get regions of one array sized by their id ranges; a single chunk
+ * grows the array from an estimate. */
 static void
 split_range (Chunk *chunks, guint n, CtxTraceModel *self, const CtxDbGuard *guard,
              gint64 after, gint64 until)
 {
-  gint64 step = (until - after) / n;
+  guint64 size = range_size (after, until);
+  gint64 step = (gint64) (size / n);
+  guint first = self->n_spans;
 
+  if (n == 1)
+    {
+      chunk_init (&chunks[0], self, guard, after, until, first, TRUE);
+      chunks[0].growable = TRUE;
+      if (until != G_MAXINT64)
+        ctx_trace_model_reserve_spans (self, first + (guint) MIN (MIN (size, max_rows_by_size (
+                                                                    self->path)), G_MAXUINT32 / 2));
+      return;
+    }
+  ctx_trace_model_reserve_spans (self, first + (guint) size);
   for (guint k = 0; k < n; k++)
     chunk_init (&chunks[k], self, guard, after + step * k,
-                k + 1 == n ? until : after + step * (k + 1), k == 0);
+                k + 1 == n ? until : after + step * (k + 1), first + (guint) (step * k), k == 0);
 }
 
 /* A chunk stopped because another failed reports "cancelled": prefer the real cause. */
@@ -317,7 +349,7 @@ ctx_trace_model_scan_spans (CtxTraceModel *self, const CtxDbGuard *guard, gint64
 {
   Chunk chunks[MAX_CHUNKS];
   GThread *threads[MAX_CHUNKS] = { NULL };
-  guint n = n_chunks_for (after, until, parallel);
+  guint n = n_chunks_for (self, after, until, parallel);
   gint rows_done = 0, stop = 0;
   CtxDbGuard shared = *guard;
   GError *failure;
@@ -328,7 +360,8 @@ ctx_trace_model_scan_spans (CtxTraceModel *self, const CtxDbGuard *guard, gint64
     {
       chunks[k].rows_done = &rows_done;
       chunks[k].progress = progress;
-      chunks[k].expected = until == G_MAXINT64 ? 0 : until - after;
+      chunks[k].expected = until == G_MAXINT64 ? 0 : (gint64) MIN (range_size (after, until),
+                                                                    G_MAXINT64);
     }
   for (guint k = 1; k < n; k++)
     threads[k] = g_thread_new ("ctx-scan", chunk_run, &chunks[k]);
@@ -337,14 +370,12 @@ ctx_trace_model_scan_spans (CtxTraceModel *self, const CtxDbGuard *guard, gint64
     g_thread_join (threads[k]);
   failure = first_failure (chunks, n);
   if (failure != NULL)
-    {
-      self->n_spans = chunks[0].base;
-      g_propagate_error (error, g_error_copy (failure));
-    }
-  for (guint k = 0; k < n; k++)
+    g_propagate_error (error, g_error_copy (failure));
+  for (guint k = 0, dest = chunks[0].base; k < n; k++)
     {
       if (failure == NULL)
-        chunk_merge (self, &chunks[k], result);
+        chunk_merge (self, &chunks[k], dest, result);
+      dest += chunks[k].count;
       chunk_clear (&chunks[k]);
     }
   return failure == NULL;
