@@ -16,7 +16,8 @@
 
 #include "ctxtrace-schema.h"
 
-#define BASE_NS G_GINT64_CONSTANT (1700000000123456789)
+/* Not a multiple of 256 ns once floored to a microsecond: a double cannot hold it. */
+#define BASE_NS G_GINT64_CONSTANT (1700000000987654321)
 
 typedef struct
 {

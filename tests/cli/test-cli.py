@@ -514,6 +514,34 @@ def case_record(tmp):
     check(b"no trace was written" in p.stderr, p.stderr)
 
 
+def case_record_libctxtrace(tmp):
+    """The real thing: a program linked with libctxtrace, recording through CTXTRACE_DB
+    only, run by ctxtrace record; its trace then survives every export."""
+    probe = os.environ["CTX_RECORD_PROBE"]
+    out = f"{tmp}/probe.db"
+    p = run("record", "-o", out, "--", probe, "5", code=5)
+    check(p.stdout == b"probe done\n", f"program output: {p.stdout}")
+    check(b"12 spans from 1 processes, 0 dropped" in p.stderr, p.stderr)
+    spans = span_records(out)
+    names = sorted({s[1] for s in spans})
+    check(names == ["probe_leaf", "probe_main", "probe_worker"], f"names {names}")
+    leaves = [s for s in spans if s[1] == "probe_leaf"]
+    check(all(s[6] in ("probe_main", "probe_worker") and s[7] == 1 for s in leaves), "nesting")
+    errors = [s for s in leaves if s[4] == 2]
+    check(len(errors) == 2 and json.loads(errors[0][5])["exception.message"] == "leaf 3 failed",
+          f"errors {errors}")
+    check(len(event_records(out)) == 10, "events")
+    check(rows(out, "SELECT count(*) FROM thread WHERE name = 'probe-worker'") == [(1,)],
+          "thread name")
+    run("export", "-f", "chrome", out, "-o", f"{tmp}/probe.json")
+    run("import", f"{tmp}/probe.json", "-o", f"{tmp}/back.db")
+    check(span_records(f"{tmp}/back.db") == spans, "chrome round trip of a real trace")
+    check(event_records(f"{tmp}/back.db") == event_records(out), "events round trip")
+    for fmt in ("speedscope", "otlp"):
+        json.loads(run("export", "-f", fmt, out).stdout)
+    check(b"probe_worker" in run("tree", out).stdout, "tree")
+
+
 def case_output_errors(tmp):
     db = gen(f"{tmp}/t.db", "--spans", "2000")
     if os.path.exists("/dev/full"):

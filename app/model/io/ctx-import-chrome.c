@@ -72,36 +72,12 @@ typedef struct
   GString *args_name;
 } ChromeParser;
 
-/* "123.4567" microseconds -> 123456.7 rounded to 123457 ns, exactly for ordinary
- * values; exponents and very long numbers go through a double. */
 static gboolean
-parse_micros (const char *s, gsize len, gint64 *ns)
+parse_micros_double (const char *s, gsize len, gint64 *ns)
 {
   char buf[64];
-  gsize i = 0, int_digits = 0, frac = 0;
-  gboolean neg = len > 0 && s[0] == '-';
-  guint64 v = 0;
   double d;
 
-  for (i = neg; i < len && g_ascii_isdigit (s[i]) && int_digits < 15; i++, int_digits++)
-    v = v * 10 + (guint64) (s[i] - '0');
-  if (i < len && s[i] == '.')
-    {
-      for (i++; i < len && g_ascii_isdigit (s[i]); i++, frac++)
-        {
-          if (frac < 3)
-            v = v * 10 + (guint64) (s[i] - '0');
-          else if (frac == 3 && s[i] >= '5')
-            v++;
-        }
-    }
-  for (; frac < 3; frac++)
-    v *= 10;
-  if (i == len && int_digits > 0)
-    {
-      *ns = neg ? -(gint64) v : (gint64) v;
-      return TRUE;
-    }
   if (len >= sizeof buf)
     return FALSE;
   memcpy (buf, s, len);
@@ -110,6 +86,42 @@ parse_micros (const char *s, gsize len, gint64 *ns)
   if (!isfinite (d) || fabs (d) > 9.0e18)
     return FALSE;
   *ns = (gint64) llround (d);
+  return TRUE;
+}
+
+/* Appends one decimal digit to *v; FALSE on overflow. */
+static inline gboolean
+push_digit (guint64 *v, char c)
+{
+  return !__builtin_mul_overflow (*v, 10, v) && !__builtin_add_overflow (*v, c - '0', v);
+}
+
+/* "123.4567" microseconds -> 123457 ns, exactly (epoch microseconds have 16 digits, past
+ * what a double holds to the nanosecond); exponents go through a double. */
+static gboolean
+parse_micros (const char *s, gsize len, gint64 *ns)
+{
+  gsize i, int_digits = 0, frac = 0;
+  gboolean neg = len > 0 && s[0] == '-', ok = TRUE;
+  guint64 v = 0;
+
+  for (i = neg; i < len && g_ascii_isdigit (s[i]); i++, int_digits++)
+    ok &= push_digit (&v, s[i]);
+  if (i < len && s[i] == '.')
+    for (i++; i < len && g_ascii_isdigit (s[i]); i++, frac++)
+      {
+        if (frac < 3)
+          ok &= push_digit (&v, s[i]);
+        else if (frac == 3 && s[i] >= '5')
+          ok &= !__builtin_add_overflow (v, 1, &v);
+      }
+  for (; frac < 3; frac++)
+    ok &= push_digit (&v, '0');
+  if (i != len || int_digits == 0)
+    return parse_micros_double (s, len, ns);
+  if (!ok || v > (guint64) G_MAXINT64)
+    return FALSE;
+  *ns = neg ? -(gint64) v : (gint64) v;
   return TRUE;
 }
 
