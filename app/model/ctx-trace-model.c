@@ -408,9 +408,10 @@ ctx_trace_model_refresh (CtxTraceModel *self, gboolean *changed, GError **error)
   if (!ctx_trace_db_check_same_file (self->path, &self->file_id, error)
       || !ctx_trace_db_query_int (self->db, "PRAGMA data_version", self->path, &version, error))
     return FALSE;
-  if (version == self->data_version)
+  /* A search or statistics worker is reading the arrays: try again on the next tick
+   * rather than stall the caller's main loop behind it. */
+  if (version == self->data_version || !g_rw_lock_writer_trylock (&self->lock))
     return TRUE;
-  g_rw_lock_writer_lock (&self->lock);
   ok = ctx_trace_model_read_new (self, error);
   g_rw_lock_writer_unlock (&self->lock);
   if (ok)

@@ -136,7 +136,11 @@ guint ctx_trace_model_get_n_open_spans (CtxTraceModel *self);
 CtxSpanDetails *ctx_trace_model_fetch_details (CtxTraceModel *self, guint32 span, GError **error);
 
 /* Live files: reads rows committed since the last load/refresh and re-reads spans that
- * were open.  Sets *changed; never reloads everything.  Main-thread safe and short. */
+ * were open.  Sets *changed; never reloads everything.  Main-thread safe and short.
+ * While a search or statistics worker reads the model, it does nothing (call it again on
+ * the next tick).  Lane indices may change when a new thread appears (lanes stay grouped
+ * by process); span indices never change.  CTX_TRACE_ERROR_GONE if the file was deleted
+ * or replaced. */
 gboolean ctx_trace_model_refresh (CtxTraceModel *self, gboolean *changed, GError **error);
 
 G_END_DECLS

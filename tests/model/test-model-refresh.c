@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "ctx-gen-trace.h"
-#include "ctx-trace-model.h"
+#include "ctx-trace-model-private.h"
 
 typedef struct
 {
@@ -207,6 +207,19 @@ test_checkpoint_not_blocked (Fixture *f, gconstpointer data)
   g_assert_true (ctx_gen_exec (f->writer, "BEGIN", NULL));
 }
 
+/* While a worker reads the arrays, refresh waits for the next tick instead of blocking. */
+static void
+test_busy_reader (Fixture *f, gconstpointer data)
+{
+  grow (f);
+  g_rw_lock_reader_lock (&f->model->lock);
+  g_assert_false (refresh (f));
+  g_assert_cmpuint (ctx_trace_model_get_n_spans (f->model), ==, 2);
+  g_rw_lock_reader_unlock (&f->model->lock);
+  g_assert_true (refresh (f));
+  g_assert_cmpuint (ctx_trace_model_get_n_spans (f->model), ==, 6);
+}
+
 static void
 test_gone (Fixture *f, gconstpointer data)
 {
@@ -238,6 +251,7 @@ main (int argc, char **argv)
   ADD ("/model/refresh/grow", test_grow);
   ADD ("/model/refresh/late-parent-and-open-growth", test_late_parent_and_open_growth);
   ADD ("/model/refresh/checkpoint-not-blocked", test_checkpoint_not_blocked);
+  ADD ("/model/refresh/busy-reader", test_busy_reader);
   ADD ("/model/refresh/gone", test_gone);
   return g_test_run ();
 }
