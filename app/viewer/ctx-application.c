@@ -234,6 +234,9 @@ set_accels (GtkApplication *app)
     { "win.zoom-in", { "<Primary>plus", "<Primary>equal", NULL } },
     { "win.zoom-out", { "<Primary>minus", NULL } },
     { "win.zoom-fit", { "<Primary>0", NULL } },
+    { "win.search", { "<Primary>f", NULL } },
+    { "win.search-next", { "F3", "<Primary>g", NULL } },
+    { "win.search-previous", { "<Shift>F3", "<Primary><Shift>g", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

@@ -134,7 +134,7 @@ ctx_session_new (CtxTraceModel *model)
   self->model = g_object_ref (model);
   span_extent (model, &self->origin, &end);
   self->duration = MAX (ctx_time_rel (end, self->origin), CTX_SESSION_MIN_VISIBLE_NS);
-  self->visible_end = self->duration;
+  ctx_session_fit (self);
   return self;
 }
 
@@ -227,7 +227,8 @@ ctx_session_pan (CtxSession *self,
 void
 ctx_session_fit (CtxSession *self)
 {
-  ctx_session_set_visible (self, 0, self->duration);
+  /* A little room on both sides so that the first and last spans do not touch the edges. */
+  ctx_session_set_visible (self, -self->duration * 0.01, self->duration * 1.01);
 }
 
 void

@@ -99,6 +99,27 @@ zoom_action (GSimpleAction *action,
 }
 
 static void
+search_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  CtxWindow *self = user_data;
+
+  ctx_search_bar_focus (self->search_bar);
+}
+
+static void
+search_step_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CtxWindow *self = user_data;
+
+  ctx_search_bar_step (self->search_bar,
+                       g_str_equal (g_action_get_name (G_ACTION (action)), "search-next"));
+}
+
+static void
 close_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -112,12 +133,16 @@ static const GActionEntry win_entries[] = {
   { .name = "zoom-in", .activate = zoom_action },
   { .name = "zoom-out", .activate = zoom_action },
   { .name = "close", .activate = close_action },
+  { .name = "search", .activate = search_action },
+  { .name = "search-next", .activate = search_step_action },
+  { .name = "search-previous", .activate = search_step_action },
 };
 
 void
 ctx_window_actions_update (CtxWindow *self)
 {
-  static const char *need_trace[] = { "export", "zoom-fit", "zoom-in", "zoom-out" };
+  static const char *need_trace[] = { "export", "zoom-fit", "zoom-in", "zoom-out", "search",
+                                      "search-next", "search-previous" };
   gboolean has_trace = self->session != NULL &&
                        g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "trace") == 0;
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ctx-minimap.h"
+#include "ctx-search-bar.h"
 #include "ctx-window.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,7 @@ struct _CtxWindow
   GtkPaned *paned;
   CtxMinimap *minimap;
   CtxDetailsPane *details;
+  CtxSearchBar *search_bar;
   CtxFlameView *flame_view;
   GtkScrollbar *vscrollbar;
   GtkLabel *empty_label;

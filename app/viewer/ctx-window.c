@@ -112,6 +112,7 @@ show_trace (CtxWindow     *self,
   ctx_flame_view_set_session (self->flame_view, self->session);
   ctx_minimap_set_session (self->minimap, self->session);
   ctx_details_pane_set_session (self->details, self->session);
+  ctx_search_bar_set_session (self->search_bar, self->session);
   summary = trace_summary (model, self->session);
   set_titles (self, basename, summary);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), ctx_trace_model_get_n_spans (model) == 0);
@@ -439,6 +440,12 @@ ctx_window_get_details (CtxWindow *self)
   return self->details;
 }
 
+CtxSearchBar *
+ctx_window_get_search_bar (CtxWindow *self)
+{
+  return self->search_bar;
+}
+
 /* -- GObject ------------------------------------------------------------------------- */
 
 static void
@@ -470,6 +477,7 @@ ctx_window_class_init (CtxWindowClass *klass)
   g_type_ensure (CTX_TYPE_FLAME_VIEW);
   g_type_ensure (CTX_TYPE_MINIMAP);
   g_type_ensure (CTX_TYPE_DETAILS_PANE);
+  g_type_ensure (CTX_TYPE_SEARCH_BAR);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ctxtrace/Viewer/ctx-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, title_label);
@@ -484,6 +492,7 @@ ctx_window_class_init (CtxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, minimap);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, details);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, flame_view);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, vscrollbar);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, empty_label);

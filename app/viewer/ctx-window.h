@@ -5,6 +5,7 @@
 
 #include "ctx-details-pane.h"
 #include "ctx-flame-view.h"
+#include "ctx-search-bar.h"
 #include "ctx-session.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,6 @@ char *ctx_window_get_error_text (CtxWindow *self);
 CtxSession *ctx_window_get_session (CtxWindow *self);
 CtxFlameView *ctx_window_get_flame_view (CtxWindow *self);
 CtxDetailsPane *ctx_window_get_details (CtxWindow *self);
+CtxSearchBar *ctx_window_get_search_bar (CtxWindow *self);
 
 G_END_DECLS

@@ -8,6 +8,12 @@
 #include "ctx-window.h"
 
 #define WAIT_SECONDS 60
+/* Issue 5: no main-loop stall over 200 ms; sanitizers slow everything about threefold. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MAX_STALL_MS 600
+#else
+#define MAX_STALL_MS 200
+#endif
 
 static CtxApplication *app;
 static char *tmpdir;
@@ -259,8 +265,10 @@ test_keys (void)
   g_assert_cmpfloat (start2, >, start);
   press_key (win, GDK_KEY_minus);
   press_key (win, GDK_KEY_Home);
-  g_assert_cmpfloat (fabs (visible_length (session, &start) - ctx_session_get_duration (session)), <, 1);
-  g_assert_cmpfloat (start, ==, 0);
+  /* The whole trace, with a small margin on each side. */
+  g_assert_cmpfloat (visible_length (session, &start), >=, ctx_session_get_duration (session));
+  g_assert_cmpfloat (visible_length (session, NULL), <=, ctx_session_get_duration (session) * 1.05);
+  g_assert_cmpfloat (start, <=, 0);
 
   /* Span navigation: Down to the first child, Right to its sibling, Up back. */
   ctx_session_set_selected (session, root);
@@ -360,8 +368,7 @@ check_bad (const BadCase *c)
     g_error ("%s: expected '%s' in:\n%.2000s", c->kind, c->fragment, text);
   g_test_message ("%s: longest main-loop stall while loading %" G_GINT64_FORMAT " ms", c->kind,
                   stall_us / 1000);
-  /* 200 ms is the target; the bound leaves room for sanitizers on a shared machine. */
-  g_assert_cmpint (stall_us, <, 1000 * 1000);
+  g_assert_cmpint (stall_us, <, MAX_STALL_MS * 1000);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -422,6 +429,87 @@ test_hostile_attributes (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+search_idle (gpointer data)
+{
+  return !ctx_search_bar_is_busy (data);
+}
+
+static guint
+count_named (CtxTraceModel *model, const char *needle)
+{
+  const CtxSpan *spans = ctx_trace_model_get_spans (model);
+  guint n = 0;
+
+  for (guint32 i = 0; i < ctx_trace_model_get_n_spans (model); i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (ctx_trace_model_get_string (model, spans[i].name), -1);
+      n += strstr (lower, needle) != NULL;
+    }
+  return n;
+}
+
+static void
+test_search (void)
+{
+  g_autofree char *path = generated ("good.db", 3000);
+  CtxWindow *win = open_path (path);
+  CtxSearchBar *bar = ctx_window_get_search_bar (win);
+  CtxSession *session = ctx_window_get_session (win);
+  CtxTraceModel *model = ctx_session_get_model (session);
+  guint expected = count_named (model, "fn_1");
+  guint32 first, second;
+  const guint8 *marks;
+
+  g_assert_cmpuint (expected, >, 2);
+  /* Case-insensitive: "FN_1" finds fn_1, fn_10..fn_19. */
+  gtk_editable_set_text (ctx_search_bar_get_name_entry (bar), "FN_1");
+  spin (300);  /* GtkSearchEntry waits a little before searching */
+  iterate_until (search_idle, bar);
+  g_assert_cmpuint (ctx_search_bar_get_n_matches (bar), ==, expected);
+  marks = ctx_session_get_marks (session);
+  g_assert_nonnull (marks);
+  ctx_search_bar_step (bar, TRUE);
+  first = ctx_session_get_selected (session);
+  g_assert_cmpuint (marks[first], ==, 1);
+  g_assert_true (g_str_has_prefix (ctx_search_bar_get_status (bar), "Match 1 of"));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "search-next", NULL);
+  second = ctx_session_get_selected (session);
+  g_assert_cmpuint (second, >, first);
+  g_assert_cmpuint (marks[second], ==, 1);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "search-previous", NULL);
+  g_assert_cmpuint (ctx_session_get_selected (session), ==, first);
+  /* The view zoomed onto the current match. */
+  {
+    double s, e;
+    ctx_session_get_visible (session, &s, &e);
+    g_assert_cmpfloat (s, <=, ctx_session_span_start (session, first));
+    g_assert_cmpfloat (e, >=, ctx_session_span_end (session, first));
+  }
+
+  /* A broken SQL clause says so, with no matches. */
+  gtk_editable_set_text (ctx_search_bar_get_name_entry (bar), "");
+  gtk_editable_set_text (ctx_search_bar_get_sql_entry (bar), "dur_ns >>> 5 AND (");
+  g_signal_emit_by_name (ctx_search_bar_get_sql_entry (bar), "activate");
+  iterate_until (search_idle, bar);
+  g_assert_cmpuint (ctx_search_bar_get_n_matches (bar), ==, 0);
+  g_assert_nonnull (ctx_search_bar_get_status (bar));
+  g_assert_cmpstr (ctx_search_bar_get_status (bar), !=, "");
+  g_assert_null (ctx_session_get_marks (session));
+  /* A valid one counts what sqlite3 would. */
+  gtk_editable_set_text (ctx_search_bar_get_sql_entry (bar), "status = 2");
+  g_signal_emit_by_name (ctx_search_bar_get_sql_entry (bar), "activate");
+  iterate_until (search_idle, bar);
+  {
+    guint errors = 0;
+    for (guint32 i = 0; i < ctx_trace_model_get_n_spans (model); i++)
+      errors += ctx_trace_model_get_spans (model)[i].status == 2;
+    g_assert_cmpuint (errors, >, 0);
+    g_assert_cmpuint (ctx_search_bar_get_n_matches (bar), ==, errors);
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 test_one_window_per_file (void)
 {
@@ -478,6 +566,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/select-details", test_select_details);
   g_test_add_func ("/window/keys", test_keys);
   g_test_add_func ("/window/export", test_export);
+  g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/bad-files", test_bad_files);
   g_test_add_func ("/window/hostile-attributes", test_hostile_attributes);
   g_test_add_func ("/window/one-window-per-file", test_one_window_per_file);
