@@ -3,7 +3,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ctx-aggregate.h"
 #include "ctx-gen-trace.h"
+#include "ctx-search.h"
 #include "ctx-trace-model.h"
 
 typedef struct
@@ -248,6 +250,76 @@ test_int64_limits (Fixture *f, gconstpointer data)
     }
 }
 
+/* Whatever a damaged file decodes to, everything the viewer calls copes with it. */
+static void
+exercise (CtxTraceModel *model)
+{
+  guint n = ctx_trace_model_get_n_spans (model);
+  g_autoptr (CtxAggregate) agg = ctx_aggregate_compute (model, 0, 0, NULL, NULL);
+  g_autoptr (GArray) found = ctx_trace_model_search (model, &(CtxSearchQuery) {
+                               .name = "fn", .attribute = "args.model~m" }, NULL, NULL);
+  gboolean changed;
+
+  g_assert_nonnull (agg);
+  for (guint32 i = 0; i < n; i += 97)
+    {
+      g_autoptr (CtxSpanDetails) details = ctx_trace_model_fetch_details (model, i, NULL);
+      g_autoptr (GArray) children = ctx_trace_model_get_children (model, i);
+      const CtxSpan *s = &ctx_trace_model_get_spans (model)[i];
+      g_assert_cmpuint (s->lane, <, ctx_trace_model_get_n_lanes (model));
+      g_assert_cmpuint (s->name, <, ctx_trace_model_get_n_strings (model));
+      g_assert_true (s->parent == CTX_NONE || s->parent < n);
+      g_assert_cmpint (s->end_ns, >=, s->start_ns);
+    }
+  ctx_trace_model_refresh (model, &changed, NULL);
+}
+
+/* Random bytes over random pages of a trace, many times (seeded, so reproducible). */
+static void
+test_random_damage (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *clean = NULL;
+  gsize size = 0;
+  GRand *rand = g_rand_new_with_seed (1234);
+  guint loaded = 0;
+
+  {
+    CtxGenOptions o = { .n_spans = 3000, .threads_per_process = 2, .attrs_every = 2 };
+    CtxGen *gen;
+    g_assert_true (ctx_gen_trace (f->path, &o, NULL, &error));
+    gen = ctx_gen_open (f->path, &error);
+    ctx_gen_exec (gen, "COMMIT; PRAGMA journal_mode=DELETE; BEGIN", NULL);
+    ctx_gen_close (gen, FALSE, NULL);
+  }
+  g_assert_true (g_file_get_contents (f->path, &clean, &size, &error));
+  for (int round = 0; round < 60; round++)
+    {
+      g_autofree char *copy = g_memdup2 (clean, size);
+      g_autoptr (CtxTraceModel) model = NULL;
+      g_autoptr (GError) load_error = NULL;
+
+      for (int k = 0; k < 1 + round % 4; k++)
+        {
+          gsize page = (gsize) g_rand_int_range (rand, 1, (gint32) (size / 4096));
+          gsize at = page * 4096 + (gsize) g_rand_int_range (rand, 0, 4096 - 64);
+          for (int b = 0; b < 1 + g_rand_int_range (rand, 0, 64); b++)
+            copy[at + b] = (char) g_rand_int (rand);
+        }
+      g_assert_true (g_file_set_contents (f->path, copy, (gssize) size, &error));
+      model = ctx_trace_model_load (f->path, NULL, NULL, NULL, &load_error);
+      if (model == NULL)
+        {
+          g_assert_true (load_error->domain == CTX_TRACE_ERROR);
+          continue;
+        }
+      loaded++;
+      exercise (model);
+    }
+  g_test_message ("%u of 60 damaged files still loaded", loaded);
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -264,5 +336,6 @@ main (int argc, char **argv)
   ADD ("/model/bad/many-children", test_many_children, NULL);
   ADD ("/model/bad/bad-times", test_bad_times, NULL);
   ADD ("/model/bad/int64-limits", test_int64_limits, NULL);
+  ADD ("/model/bad/random-damage", test_random_damage, NULL);
   return g_test_run ();
 }
