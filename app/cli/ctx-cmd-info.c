@@ -8,6 +8,7 @@ typedef struct
 {
   sqlite3 *db;
   GError **error;
+  GHashTable *spans_per_thread;  /* gint64 thread.id -> gint64 count */
 } Info;
 
 static sqlite3_stmt *
@@ -88,19 +89,45 @@ print_counts (Info *info)
   sqlite3_finalize (stmt);
 }
 
+/* One scan counting in a hash table: a per-thread count(*) would scan once per thread. */
+static void
+count_spans_per_thread (Info *info)
+{
+  sqlite3_stmt *stmt = query (info, "SELECT thread_id FROM span");
+
+  while (stmt != NULL && next_row (info, stmt))
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 *count = g_hash_table_lookup (info->spans_per_thread, &id);
+
+      if (count == NULL)
+        {
+          count = g_new0 (gint64, 2);
+          count[1] = id;
+          g_hash_table_insert (info->spans_per_thread, &count[1], count);
+        }
+      count[0]++;
+    }
+  sqlite3_finalize (stmt);
+}
+
 static void
 print_threads (Info *info, gint64 process_id)
 {
-  sqlite3_stmt *stmt = query (info, "SELECT tid, name, (SELECT count(*) FROM span WHERE "
-                              "thread_id = thread.id) FROM thread WHERE process_id = ?"
+  sqlite3_stmt *stmt = query (info, "SELECT id, tid, name FROM thread WHERE process_id = ?"
                               " ORDER BY id");
 
   if (stmt == NULL)
     return;
   sqlite3_bind_int64 (stmt, 1, process_id);
   while (next_row (info, stmt))
-    printf ("    thread %lld %s: %lld spans\n", sqlite3_column_int64 (stmt, 0),
-            text (stmt, 1), sqlite3_column_int64 (stmt, 2));
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 *count = g_hash_table_lookup (info->spans_per_thread, &id);
+
+      printf ("    thread %lld %s: %" G_GINT64_FORMAT " spans\n", sqlite3_column_int64 (stmt, 1),
+              text (stmt, 2), count != NULL ? count[0] : 0);
+    }
   sqlite3_finalize (stmt);
 }
 
@@ -136,7 +163,7 @@ ctx_cmd_info (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int exit_code = CTX_EXIT_OK;
   const GOptionEntry entries[] = { { NULL } };
-  Info info = { NULL, &error };
+  Info info = { NULL, &error, NULL };
 
   if (!ctx_cli_parse ("info", "FILE", "Describe a trace: processes, threads, span count, "
                       "time range, drops, schema version.", entries, &argc, &argv, &exit_code))
@@ -150,8 +177,12 @@ ctx_cmd_info (int argc, char **argv)
   print_header (&info, argv[1]);
   if (error == NULL)
     print_counts (&info);
+  info.spans_per_thread = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  if (error == NULL)
+    count_spans_per_thread (&info);
   if (error == NULL)
     print_processes (&info);
+  g_hash_table_unref (info.spans_per_thread);
   sqlite3_close (info.db);
   if (error != NULL)
     return ctx_cli_fail ("info", error);
