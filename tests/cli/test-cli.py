@@ -310,6 +310,7 @@ def case_import_forms(tmp):
               f"instants {ev}")
         check(rows(db, "SELECT name FROM thread WHERE tid = 8") == [("worker",)], "thread name")
         check(rows(db, "SELECT pid, name FROM process") == [(7, "proc")], "process name")
+        check(rows(db, "SELECT tid FROM thread ORDER BY tid") == [(8,), (9,)], "no extra threads")
         check("skipped 1 events (1 of unsupported phases" in err, f"summary {err}")
     # Truncated array form (allowed by the format): complete events are kept.
     text = json.dumps(events[:6])

@@ -136,8 +136,8 @@ ctx_import_intern (CtxImportData *data, const char *name, gsize len)
   return data->names->len - 1;
 }
 
-static guint32
-import_process (CtxImportData *data, gint64 pid)
+guint32
+ctx_import_process (CtxImportData *data, gint64 pid)
 {
   gpointer index = g_hash_table_lookup (data->process_index, &pid);
   CtxImportProcess p = { pid, NULL, 0, 0 };
@@ -159,7 +159,7 @@ ctx_import_thread (CtxImportData *data, gint64 pid, gint64 tid)
 
   if (index != NULL)
     return GPOINTER_TO_UINT (index) - 1;
-  t.process = import_process (data, pid);
+  t.process = ctx_import_process (data, pid);
   t.open = g_array_new (FALSE, FALSE, sizeof (guint));
   g_array_append_val (data->threads, t);
   g_hash_table_insert (data->thread_index, g_memdup2 (key, sizeof key),

@@ -265,18 +265,22 @@ set_name (char **slot, GString *name)
   *slot = g_strndup (name->str, MIN (name->len, CTX_IMPORT_MAX_NAME));
 }
 
+/* Only names are used; a process name creates no thread row. */
 static void
 metadata (ChromeParser *p)
 {
   CtxImportData *data = p->data;
-  guint32 ti = ctx_import_thread (data, p->pid, p->tid);
-  CtxImportThread *t = &g_array_index (data->threads, CtxImportThread, ti);
 
   if (p->args_name->len > 0 && g_strcmp0 (p->name->str, "thread_name") == 0)
-    set_name (&t->name, p->args_name);
+    {
+      guint32 ti = ctx_import_thread (data, p->pid, p->tid);
+      set_name (&g_array_index (data->threads, CtxImportThread, ti).name, p->args_name);
+    }
   else if (p->args_name->len > 0 && g_strcmp0 (p->name->str, "process_name") == 0)
-    set_name (&g_array_index (data->processes, CtxImportProcess, t->process).name,
-              p->args_name);
+    {
+      guint32 pi = ctx_import_process (data, p->pid);
+      set_name (&g_array_index (data->processes, CtxImportProcess, pi).name, p->args_name);
+    }
   data->stats->metadata++;
 }
 

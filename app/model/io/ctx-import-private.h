@@ -64,6 +64,7 @@ typedef struct
 void ctx_import_data_init (CtxImportData *data, CtxImportStats *stats);
 void ctx_import_data_clear (CtxImportData *data);
 guint32 ctx_import_intern (CtxImportData *data, const char *name, gsize len);
+guint32 ctx_import_process (CtxImportData *data, gint64 pid);
 guint32 ctx_import_thread (CtxImportData *data, gint64 pid, gint64 tid);
 
 gboolean ctx_import_build (CtxImportData *data, sqlite3 *db, const char *source_name,
