@@ -13,51 +13,62 @@ current_ring (void)
   if (CT_UNLIKELY (gen == 0))
     return NULL;
   ct_ring_t *r = ct_tl_ring;
-  if (CT_UNLIKELY (r == NULL || r->gen != gen))
+  if (CT_UNLIKELY (r->gen != gen))
     r = ct_ring_get_slow (gen);
   return r;
-}
-
-static inline ctxtrace_span_t
-handle_of (const ct_ring_t *r)
-{
-  return (uint64_t) r->slot << CT_SEQ_BITS | (r->seq & CT_SEQ_MASK);
 }
 
 static ctxtrace_span_t
 drop_begin (ct_ring_t *r)
 {
   r->pending_gap++;
-  r->limit = 0;
+  r->room = 0;
   atomic_fetch_add_explicit (&r->dropped_spans, 1, memory_order_relaxed);
   atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
-  return handle_of (r) | CT_DROPPED_BIT;
+  return CT_DROPPED_HANDLE;
 }
 
+/* Writes a begin record at head; its timestamp is taken from the TSC when tsc is set. */
 static inline ctxtrace_span_t
-put_begin (ct_ring_t *r, uint64_t b)
+write_begin (ct_ring_t *r, uint64_t head, int tsc, const ctxtrace_site_t *site)
 {
-  r->seq++;
+  ct_rec_t *s = &r->slots[head & r->mask];
+  if (tsc)
+    ct_tsc_store (&s->a);
+  else
+    s->a = ct_now ();
+  s->b = (uint64_t) CT_TAG_BEGIN_SITE << CT_TAG_SHIFT | (uintptr_t) site;
+  r->open++;
+  ct_ring_publish (r, head + 1);
+  return r->slot_bits | (head + 1);
+}
+
+/* Everything but the common case of a begin: first use on a thread, a ring that looks
+ * full, a drop, no TSC.  Kept out of line so that the fast path needs no stack frame. */
+__attribute__ ((noinline)) static ctxtrace_span_t
+begin_site_slow (const ctxtrace_site_t *site)
+{
+  ct_ring_t *r = current_ring ();
+  if (r == NULL)
+    return CTXTRACE_NO_SPAN;
   /* Room for this begin, its end and the ends of the spans already open. */
   uint64_t need = ct_ring_need (r, 2);
-  if (CT_UNLIKELY (r->head + need - r->tail_cache >= r->limit) && !ct_ring_reserve_slow (r, need))
+  if (ct_ring_head (r) + need >= r->room && !ct_ring_reserve_slow (r, need))
     return drop_begin (r);
-  ct_rec_t *s = &r->slots[r->head & r->mask];
-  s->a = ct_now ();
-  s->b = b;
-  r->head++;
-  r->open++;
-  atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
-  return handle_of (r);
+  return write_begin (r, ct_ring_head (r), 0, site);
 }
 
 CTXTRACE_API ctxtrace_span_t
 ctxtrace_begin_site (const ctxtrace_site_t *site)
 {
-  ct_ring_t *r = current_ring ();
-  if (CT_UNLIKELY (r == NULL || site == NULL))
+  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
+  if (CT_UNLIKELY (gen == 0))
     return CTXTRACE_NO_SPAN;
-  return put_begin (r, (uint64_t) CT_TAG_BEGIN_SITE << CT_TAG_SHIFT | (uintptr_t) site);
+  ct_ring_t *r = ct_tl_ring;
+  uint64_t head = ct_ring_head (r);
+  if (CT_UNLIKELY (r->fast_gen != gen || head + 2 + r->open >= r->room))
+    return begin_site_slow (site);
+  return write_begin (r, head, 1, site);
 }
 
 CTXTRACE_API ctxtrace_span_t
@@ -72,9 +83,9 @@ ctxtrace_begin (const char *name)
   size_t cut = ct_utf8_truncate (name, len, CT_MAX_NAME);
   if (cut != len)
     atomic_fetch_add_explicit (&r->truncated, 1, memory_order_relaxed);
-  r->seq++;
   /* One more slot kept than the record needs: room for its end. */
   r->open++;
+  uint64_t head = ct_ring_head (r);
   int ok = ct_ring_put (r, ct_now (), (uint64_t) CT_TAG_BEGIN_NAME << CT_TAG_SHIFT | cut, name,
                         cut, NULL, 0);
   if (!ok)
@@ -84,43 +95,57 @@ ctxtrace_begin (const char *name)
       atomic_fetch_sub_explicit (&r->dropped_records, 1, memory_order_relaxed);
       return drop_begin (r);
     }
-  return handle_of (r);
+  return r->slot_bits | (head + 1);
 }
 
-static void
+/* An end from a thread that is not the span's, with no ring yet, or with a full ring. */
+__attribute__ ((noinline)) static void
 end_slow (ctxtrace_span_t span)
 {
+  if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE)
+    return; /* a span whose begin was dropped has nothing to end */
   ct_ring_t *r = current_ring ();
-  if (r != NULL)
-    ct_ring_put (r, ct_now (), (uint64_t) CT_TAG_END_HANDLE << CT_TAG_SHIFT, &span,
-                 sizeof span, NULL, 0);
+  if (r == NULL)
+    return;
+  if (span >> CT_SEQ_BITS != r->slot)
+    {
+      ct_ring_put (r, ct_now (), (uint64_t) CT_TAG_END_HANDLE << CT_TAG_SHIFT, &span,
+                   sizeof span, NULL, 0);
+      return;
+    }
+  if (ct_ring_head (r) + 1 >= r->room && !ct_ring_reserve_slow (r, 1))
+    {
+      r->room = 0;
+      atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
+      return;
+    }
+  uint64_t head = ct_ring_head (r);
+  ct_rec_t *s = &r->slots[head & r->mask];
+  s->a = ct_now ();
+  s->b = (uint64_t) CT_TAG_END << CT_TAG_SHIFT | (span & CT_SEQ_MASK);
+  r->open--;
+  ct_ring_publish (r, head + 1);
 }
 
 CTXTRACE_API void
 ctxtrace_end (ctxtrace_span_t span)
 {
-  /* A span whose begin was dropped has nothing to end. */
-  if (CT_UNLIKELY (span == CTXTRACE_NO_SPAN || (span & CT_DROPPED_BIT) != 0))
-    return;
+  /* No session check: an end written into a ring of a stopped session is never read.
+   * A handle of another thread, 0 or a dropped begin gives a b of the wrong shape. */
   ct_ring_t *r = ct_tl_ring;
-  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
-  if (CT_UNLIKELY (r == NULL || r->gen != gen || gen == 0 || span >> CT_SEQ_BITS != r->slot))
+  uint64_t b = span ^ r->end_xor;
+  uint64_t head = ct_ring_head (r);
+  if (CT_UNLIKELY (b >> CT_SEQ_BITS != (uint64_t) CT_TAG_END << (CT_TAG_SHIFT - CT_SEQ_BITS)
+                   || head + 1 >= r->room))
     {
       end_slow (span);
       return;
     }
-  if (CT_UNLIKELY (r->head + 1 - r->tail_cache >= r->limit) && !ct_ring_reserve_slow (r, 1))
-    {
-      r->limit = 0;
-      atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
-      return;
-    }
-  ct_rec_t *s = &r->slots[r->head & r->mask];
-  s->a = ct_now ();
-  s->b = (uint64_t) CT_TAG_END << CT_TAG_SHIFT | (span & CT_SEQ_MASK);
-  r->head++;
-  r->open -= r->open > 0;
-  atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
+  ct_rec_t *s = &r->slots[head & r->mask];
+  ct_tsc_store (&s->a);
+  s->b = b;
+  r->open--;
+  ct_ring_publish (r, head + 1);
 }
 
 /* ---- Attributes ------------------------------------------------------------------------- */
@@ -128,7 +153,7 @@ ctxtrace_end (ctxtrace_span_t span)
 static void
 put_attr (ctxtrace_span_t span, int type, const char *key, const void *value, size_t vlen)
 {
-  if (span == CTXTRACE_NO_SPAN || (span != CTXTRACE_CURRENT && (span & CT_DROPPED_BIT)))
+  if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE)
     return;
   ct_ring_t *r = current_ring ();
   if (r == NULL)
@@ -213,7 +238,7 @@ ctxtrace_attr_json (ctxtrace_span_t span, const char *key, const char *json)
 static void
 put_status (ctxtrace_span_t span, int status)
 {
-  if (span == CTXTRACE_NO_SPAN || (span != CTXTRACE_CURRENT && (span & CT_DROPPED_BIT)))
+  if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE)
     return;
   ct_ring_t *r = current_ring ();
   if (r != NULL)

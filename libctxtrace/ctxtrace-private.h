@@ -36,7 +36,8 @@ _Static_assert (sizeof (ct_rec_t) == 16, "ring records are 16 bytes");
 
 enum
 {
-  CT_TAG_BEGIN_SITE = 1, /* a = timestamp, low = const ctxtrace_site_t * */
+  /* Tag 0 so that b is the site pointer itself (user-space pointers have a zero top byte). */
+  CT_TAG_BEGIN_SITE = 0, /* a = timestamp, low = const ctxtrace_site_t * */
   CT_TAG_BEGIN_NAME,     /* a = timestamp, low = name length; payload = name bytes */
   CT_TAG_END,            /* a = timestamp, low = span sequence number on this thread */
   CT_TAG_END_HANDLE,     /* a = timestamp, low = 0; payload = 8-byte handle (any thread) */
@@ -61,33 +62,38 @@ enum
   CT_ATTR_JSON,
 };
 
-/* Span handles: slot << 40 | dropped << 39 | sequence number of the begin on that thread
- * (from 1).  A handle whose begin was dropped says so, so that its end is dropped too. */
+/* Span handles: slot << 40 | (position of the begin record in its ring + 1).
+ * Slots start at 1 (so 0 is never a handle) and stay below 2^23.  A begin that was
+ * dropped returns CT_DROPPED_HANDLE, whose slot no thread has, so its end is dropped too. */
 #define CT_SEQ_BITS 40
-#define CT_DROPPED_BIT (UINT64_C (1) << 39)
-#define CT_SEQ_MASK (CT_DROPPED_BIT - 1)
-#define CT_MAX_SLOT ((UINT64_C (1) << 24) - 2)
+#define CT_SEQ_MASK ((UINT64_C (1) << CT_SEQ_BITS) - 1)
+#define CT_MAX_SLOT ((UINT64_C (1) << 23) - 1)
+#define CT_DROPPED_HANDLE (UINT64_C (0xFFFFFE) << CT_SEQ_BITS)
 
 typedef struct ct_ring ct_ring_t;
 
 struct ct_ring
 {
   /* Producer side: touched by the owning thread on every record. */
-  uint64_t head;           /* next slot to write (private copy of head_pub) */
+  _Atomic uint64_t head;   /* next slot to write; read by the writer */
   uint64_t tail_cache;     /* last tail seen; refreshed only when the ring looks full */
-  uint64_t limit;          /* records fit while head - tail_cache < limit; 0 forces the slow path */
+  uint64_t room;           /* n slots fit while head + n < room; 0 forces the slow path */
   uint64_t mask;           /* n_slots - 1 */
-  uint64_t seq;            /* begins so far on this thread */
+  uint64_t slot_bits;      /* slot << 40: a handle is slot_bits | (begin's position + 1) */
   uint64_t open;           /* spans begun and written, not yet ended: their ends have room */
   uint64_t captures;       /* context captures so far */
   uint32_t gen;            /* recording session this ring belongs to */
   uint32_t slot;
+  /* What the inline fast paths compare against: gen and slot when timestamps come from
+   * the TSC, impossible values otherwise (then every record takes the out-of-line path,
+   * which reads clock_gettime), so that the fast paths never need a call. */
+  uint32_t fast_gen;
+  uint64_t end_xor;        /* handle ^ end_xor = the END record's word b, on the fast path */
   ct_rec_t *slots;
   uint64_t pending_gap;    /* begins dropped since the last GAP record */
   _Atomic uint64_t dropped_spans;
   _Atomic uint64_t dropped_records;
   _Atomic uint64_t truncated;
-  _Atomic uint64_t head_pub __attribute__ ((aligned (64)));
 
   /* Consumer side: the writer thread. */
   _Atomic uint64_t tail __attribute__ ((aligned (64)));
@@ -143,6 +149,19 @@ ct_now (void)
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
+/* Stores the raw TSC at *dst, for fast paths that only run when ct_use_tsc is set.
+ * Storing the two halves as rdtsc leaves them saves combining them in registers. */
+static inline void
+ct_tsc_store (uint64_t *dst)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  __asm__ volatile ("rdtsc\n\tmovl %%eax, (%0)\n\tmovl %%edx, 4(%0)"
+                    : : "r"(dst) : "rax", "rdx", "memory");
+#else
+  *dst = ct_now ();
+#endif
+}
+
 typedef struct
 {
   /* ns = mono_ns + (ticks - tsc) * ns_per_tick + epoch_offset */
@@ -164,17 +183,37 @@ CT_HIDDEN int64_t ct_monotonic_ns (void);
 
 /* ---- Rings (ctxtrace-ring.c) ----------------------------------------------------------- */
 
+/* Never NULL: threads without a ring of their own point at ct_no_ring, whose fast-path
+ * fields match nothing, so the fast paths need no NULL test. */
 extern __thread ct_ring_t *ct_tl_ring CT_HIDDEN __attribute__ ((tls_model ("initial-exec")));
+extern ct_ring_t ct_no_ring CT_HIDDEN;
 
 /* The ring of the calling thread for session gen, created on first use; NULL if it
  * cannot be had (out of memory, thread exiting). */
 CT_HIDDEN ct_ring_t *ct_ring_get_slow (uint32_t gen);
+static inline uint64_t
+ct_ring_head (const ct_ring_t *r)
+{
+  return atomic_load_explicit (&r->head, memory_order_relaxed);
+}
+
+/* Publishes records up to head to the writer. */
+static inline void
+ct_ring_publish (ct_ring_t *r, uint64_t head)
+{
+  atomic_store_explicit (&r->head, head, memory_order_release);
+}
+
 /* Appends a record with an optional payload, or drops and counts it.  Returns 0 on drop. */
 CT_HIDDEN int ct_ring_put (ct_ring_t *r, uint64_t a, uint64_t b, const void *payload,
                            size_t len, const void *payload2, size_t len2);
 
 /* Slots a record of n slots needs free: its own, plus room kept for the ends of the spans
  * that are open (capped, so that spans never ended cannot starve the ring). */
+#define CT_GAP_RESERVE 2
+/* Slots usable for records (a few are kept so that a GAP record always fits). */
+#define CT_RING_CAPACITY(r) ((r)->mask + 1 - CT_GAP_RESERVE)
+
 static inline uint64_t
 ct_ring_need (const ct_ring_t *r, uint64_t n)
 {

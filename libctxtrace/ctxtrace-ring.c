@@ -9,7 +9,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-__thread ct_ring_t *ct_tl_ring __attribute__ ((tls_model ("initial-exec")));
+/* An END's word b is TAG_END << 56 | seq; a handle is slot << 40 | seq. */
+#define END_XOR(slot) ((uint64_t) CT_TAG_END << CT_TAG_SHIFT ^ (uint64_t) (slot) << CT_SEQ_BITS)
+/* Makes (handle ^ end_xor) >> 40 differ from CT_TAG_END << 16 for every real slot. */
+#define END_XOR_NEVER (UINT64_C (0xFFFFFF) << CT_SEQ_BITS)
+
+ct_ring_t ct_no_ring = { .fast_gen = 0, .end_xor = END_XOR_NEVER };
+__thread ct_ring_t *ct_tl_ring __attribute__ ((tls_model ("initial-exec"))) = &ct_no_ring;
 static __thread char *tl_thread_name __attribute__ ((tls_model ("initial-exec")));
 /* Set once the thread's key destructor ran: no ring may be created any more. */
 static __thread int tl_exiting __attribute__ ((tls_model ("initial-exec")));
@@ -17,8 +23,6 @@ static __thread int tl_exiting __attribute__ ((tls_model ("initial-exec")));
 static pthread_key_t ring_key;
 static pthread_once_t ring_key_once = PTHREAD_ONCE_INIT;
 
-/* Slots kept free for a GAP record so a drop can always be reported. */
-#define GAP_RESERVE 2
 
 static void
 thread_exit (void *data)
@@ -26,7 +30,7 @@ thread_exit (void *data)
   ct_ring_t *r = data;
 
   tl_exiting = 1;
-  ct_tl_ring = NULL;
+  ct_tl_ring = &ct_no_ring;
   free (tl_thread_name);
   tl_thread_name = NULL;
   if (r == NULL)
@@ -82,7 +86,7 @@ ring_new (uint32_t gen)
       return NULL;
     }
   r->mask = ct_state.ring_slots - 1;
-  r->limit = ct_state.ring_slots - GAP_RESERVE;
+  r->room = CT_RING_CAPACITY (r);
   r->gen = gen;
   r->tid = (int64_t) syscall (SYS_gettid);
   char comm[17] = "";
@@ -94,7 +98,7 @@ ring_new (uint32_t gen)
 ct_ring_t *
 ct_ring_get_slow (uint32_t gen)
 {
-  ct_ring_t *old = ct_tl_ring;
+  ct_ring_t *old = ct_tl_ring != &ct_no_ring ? ct_tl_ring : NULL;
 
   if (tl_exiting || gen == 0)
     return NULL;
@@ -109,7 +113,16 @@ ct_ring_get_slow (uint32_t gen)
       ct_ring_free (r);
       return NULL;
     }
-  r->slot = atomic_fetch_add (&ct_state.next_slot, 1);
+  r->slot = atomic_fetch_add (&ct_state.next_slot, 1) + 1;
+  if (r->slot > CT_MAX_SLOT)
+    {
+      pthread_mutex_unlock (&ct_state.lock);
+      ct_ring_free (r);
+      return NULL;
+    }
+  r->slot_bits = (uint64_t) r->slot << CT_SEQ_BITS;
+  r->fast_gen = ct_use_tsc ? gen : 0;
+  r->end_xor = ct_use_tsc ? END_XOR (r->slot) : END_XOR_NEVER;
   r->next = ct_state.rings;
   ct_state.rings = r;
   atomic_store (&ct_state.rings_changed, 1);
@@ -155,21 +168,21 @@ ct_ring_copy_out (const ct_ring_t *r, uint64_t pos, void *out, size_t len)
 int
 ct_ring_reserve_slow (ct_ring_t *r, uint64_t n)
 {
-  uint64_t capacity = r->mask + 1 - GAP_RESERVE;
-
+  uint64_t head = ct_ring_head (r);
   r->tail_cache = atomic_load_explicit (&r->tail, memory_order_acquire);
-  if (r->head - r->tail_cache + n > capacity)
+  if (head - r->tail_cache + n > CT_RING_CAPACITY (r))
     return 0;
-  if (r->pending_gap != 0 || r->limit == 0)
+  if (r->room == 0)
     {
-      ct_rec_t *s = &r->slots[r->head & r->mask];
+      /* Records were lost since the last one written: say so first (the slots kept
+       * free by CT_GAP_RESERVE guarantee it fits). */
+      ct_rec_t *s = &r->slots[head & r->mask];
       s->a = r->pending_gap;
       s->b = (uint64_t) CT_TAG_GAP << CT_TAG_SHIFT;
-      r->head++;
-      atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
+      ct_ring_publish (r, head + 1);
       r->pending_gap = 0;
-      r->limit = capacity + GAP_RESERVE;
     }
+  r->room = r->tail_cache + CT_RING_CAPACITY (r);
   return 1;
 }
 
@@ -180,28 +193,27 @@ ct_ring_put (ct_ring_t *r, uint64_t a, uint64_t b, const void *payload, size_t l
   uint64_t n = 1 + ct_payload_slots (len + len2);
   uint64_t need = ct_ring_need (r, n);
 
-  if (CT_UNLIKELY (r->head + need - r->tail_cache >= r->limit)
-      && !ct_ring_reserve_slow (r, need))
+  if (CT_UNLIKELY (ct_ring_head (r) + need >= r->room) && !ct_ring_reserve_slow (r, need))
     {
       atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
-      r->limit = 0;
+      r->room = 0;
       return 0;
     }
-  ct_rec_t *s = &r->slots[r->head & r->mask];
+  uint64_t head = ct_ring_head (r);
+  ct_rec_t *s = &r->slots[head & r->mask];
   s->a = a;
   s->b = b;
   if (len2 == 0)
-    write_payload (r, r->head + 1, payload, len);
+    write_payload (r, head + 1, payload, len);
   else
     {
       /* Two parts: concatenate through a bounded stack buffer. */
       char buf[CT_MAX_KEY + 1 + CT_MAX_VALUE + 16];
       memcpy (buf, payload, len);
       memcpy (buf + len, payload2, len2);
-      write_payload (r, r->head + 1, buf, len + len2);
+      write_payload (r, head + 1, buf, len + len2);
     }
-  r->head += n;
-  atomic_store_explicit (&r->head_pub, r->head, memory_order_release);
+  ct_ring_publish (r, head + n);
   return 1;
 }
 
@@ -231,7 +243,7 @@ ctxtrace_thread_name (const char *name)
   ct_ring_t *r = ct_tl_ring;
   if (gen == 0)
     return;
-  if (r == NULL || r->gen != gen)
+  if (r == &ct_no_ring || r->gen != gen)
     r = ct_ring_get_slow (gen);
   if (r != NULL)
     ct_ring_put (r, 0, (uint64_t) CT_TAG_THREAD_NAME << CT_TAG_SHIFT | len, copy, len, NULL, 0);

@@ -78,6 +78,8 @@ static uint32_t
 name_from_site (ct_writer_t *w, const ctxtrace_site_t *site)
 {
   int64_t idx;
+  if (site == NULL)
+    return name_from_text (w, "(null)", 6);
   if (ct_map_get (&w->site_names, (uintptr_t) site, &idx))
     return (uint32_t) idx;
   const char *name = site->name != NULL ? site->name : "(null)";
@@ -150,9 +152,8 @@ current_context (ct_writer_t *w, const ct_thread_t *t)
 }
 
 static void
-begin_span (ct_writer_t *w, ct_thread_t *t, uint64_t tick, uint32_t name)
+begin_span (ct_writer_t *w, ct_thread_t *t, uint64_t seq, uint64_t tick, uint32_t name)
 {
-  t->seq++;
   if (!grow (&w->inserts, &w->cap_inserts, w->n_inserts + 1, sizeof *w->inserts)
       || !grow (&t->stack, &t->cap_open, t->n_open + 1, sizeof *t->stack))
     return;
@@ -164,7 +165,7 @@ begin_span (ct_writer_t *w, ct_thread_t *t, uint64_t tick, uint32_t name)
   };
   ct_open_t *o = &t->stack[t->n_open++];
   memset (o, 0, sizeof *o);
-  o->seq = t->seq;
+  o->seq = seq;
   o->ref = -(ct_ref_t) idx - 1;
   o->parent = parent.ref;
   o->trace = parent.trace;
@@ -247,7 +248,7 @@ resolve_handle (ct_writer_t *w, ct_thread_t *cur, uint64_t h, ct_thread_t **owne
   ct_thread_t *t = thread_for_slot (w, h >> CT_SEQ_BITS);
   if (t == NULL)
     return GONE;
-  if (t->seq < (h & CT_SEQ_MASK))
+  if ((h & CT_SEQ_MASK) > t->processed)
     return t->ring != NULL ? NOT_YET : GONE;
   *owner = t;
   return find_open (t, h & CT_SEQ_MASK, pos) ? FOUND : GONE;
@@ -416,11 +417,11 @@ on_record (ct_writer_t *w, ct_thread_t *t, const ct_rec_t *rec, uint64_t pos, si
   switch (tag)
     {
     case CT_TAG_BEGIN_SITE:
-      begin_span (w, t, rec->a,
+      begin_span (w, t, pos + 1, rec->a,
                   name_from_site (w, (const ctxtrace_site_t *) (uintptr_t) (rec->b & CT_LOW_MASK)));
       return PROCESSED;
     case CT_TAG_BEGIN_NAME:
-      begin_span (w, t, rec->a, name_from_text (w, data, len));
+      begin_span (w, t, pos + 1, rec->a, name_from_text (w, data, len));
       return PROCESSED;
     case CT_TAG_END:
       end_on_thread (w, t, rec->b & CT_LOW_MASK, rec->a);
@@ -447,7 +448,6 @@ on_record (ct_writer_t *w, ct_thread_t *t, const ct_rec_t *rec, uint64_t pos, si
       t->name_dirty = 1;
       return PROCESSED;
     case CT_TAG_GAP:
-      t->seq += rec->a;
       t->lost_pending = 1;
       return PROCESSED;
     default:
@@ -481,7 +481,7 @@ static size_t
 process_ring (ct_writer_t *w, ct_thread_t *t, int64_t now)
 {
   ct_ring_t *r = t->ring;
-  uint64_t head = atomic_load_explicit (&r->head_pub, memory_order_acquire);
+  uint64_t head = atomic_load_explicit (&r->head, memory_order_acquire);
   uint64_t pos = atomic_load_explicit (&r->tail, memory_order_relaxed);
   size_t n = 0;
   while (pos < head)
@@ -498,6 +498,7 @@ process_ring (ct_writer_t *w, ct_thread_t *t, int64_t now)
         }
       t->defer_since = 0;
       pos += 1 + ct_payload_slots (len);
+      t->processed = pos;
       n++;
     }
   atomic_store_explicit (&r->tail, pos, memory_order_release);
@@ -523,11 +524,11 @@ retire_if_done (ct_writer_t *w, ct_thread_t *t)
 {
   ct_ring_t *r = t->ring;
   if (!atomic_load_explicit (&r->closed, memory_order_acquire)
-      || atomic_load (&r->tail) != atomic_load (&r->head_pub))
+      || atomic_load (&r->tail) != atomic_load (&r->head))
     return;
   collect_counters (w, t);
   /* Spans left open by an exited thread after a loss lost their ends to the full ring. */
-  if (r->pending_gap != 0 || r->limit == 0)
+  if (r->room == 0)
     t->lost_pending = 1;
   while (t->lost_pending && t->n_open > 0)
     close_span (w, t, t->n_open - 1, t->last_tick, 1);
@@ -712,7 +713,7 @@ discard_all (ct_writer_t *w)
     if (w->live[i]->ring != NULL)
       {
         ct_ring_t *r = w->live[i]->ring;
-        atomic_store (&r->tail, atomic_load (&r->head_pub));
+        atomic_store (&r->tail, atomic_load (&r->head));
         collect_counters (w, w->live[i]);
         retire_if_done (w, w->live[i]);
       }

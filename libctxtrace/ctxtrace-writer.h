@@ -7,13 +7,16 @@
 #include "ctxtrace-json.h"
 #include "ctxtrace-private.h"
 
+/* Spans per multi-row INSERT statement. */
+#define CT_INSERT_ROWS 32
+
 /* References to spans.  > 0: a span id in the file.  < 0: -(index + 1) into the inserts
  * of the batch being built (becomes base + index at commit).  0: none. */
 typedef int64_t ct_ref_t;
 
 typedef struct
 {
-  uint64_t seq;          /* begin sequence number on its thread */
+  uint64_t seq;          /* position of its begin record in the ring + 1 */
   ct_ref_t ref;
   ct_ref_t parent;
   int64_t trace;         /* trace row id */
@@ -70,7 +73,7 @@ typedef struct ct_thread
   int db_id_fresh;       /* inserted by the commit under way */
   char *name;
   int name_dirty;
-  uint64_t seq;          /* begins seen */
+  uint64_t processed;    /* ring position after the last record processed */
   uint64_t captures;     /* captures seen */
   ct_open_t *stack;
   size_t n_open, cap_open;
@@ -100,7 +103,7 @@ typedef struct
 struct ct_writer
 {
   sqlite3 *db;
-  sqlite3_stmt *st_insert_span, *st_update_span, *st_update_attrs, *st_insert_event;
+  sqlite3_stmt *st_insert_span, *st_insert_spans, *st_update_span, *st_update_attrs, *st_insert_event;
   sqlite3_stmt *st_insert_thread, *st_update_thread, *st_string_upsert, *st_string_id;
   sqlite3_stmt *st_max_span, *st_json_valid, *st_process_counters, *st_process_end;
   sqlite3_stmt *st_trace_upsert, *st_trace_id;
