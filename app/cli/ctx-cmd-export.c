@@ -5,6 +5,16 @@
 
 #include "ctx-io.h"
 
+/* Opening OUT truncates it: it must not be the trace being read. */
+static gboolean
+same_file (const char *a, const char *b)
+{
+  GStatBuf sa, sb;
+
+  return b != NULL && g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
+}
+
 static int
 run_export (const char *input, CtxExportFormat format, const char *output)
 {
@@ -16,6 +26,12 @@ run_export (const char *input, CtxExportFormat format, const char *output)
 
   if (db == NULL)
     return ctx_cli_fail ("export", error);
+  if (same_file (input, output))
+    {
+      sqlite3_close (db);
+      fprintf (stderr, "ctxtrace export: %s is the trace being exported\n", output);
+      return CTX_EXIT_USAGE;
+    }
   fp = ctx_cli_open_output (output, &error);
   if (fp == NULL)
     {

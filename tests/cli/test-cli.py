@@ -550,6 +550,10 @@ def case_output_errors(tmp):
         check(b"No space left" in p.stderr, p.stderr)
     p = run("export", "-f", "chrome", db, "-o", f"{tmp}/no/such/dir.json", code=1)
     check(b"No such file" in p.stderr, p.stderr)
+    before = open(db, "rb").read()
+    p = run("export", "-f", "chrome", db, "-o", db, code=2)
+    check(b"is the trace being exported" in p.stderr and open(db, "rb").read() == before,
+          "export over its own input refused")
     p = run("import", f"{tmp}/missing.json", "-o", f"{tmp}/x.db", code=1)
     check(b"missing.json" in p.stderr, p.stderr)
 
