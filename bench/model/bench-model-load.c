@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "ctx-gen-trace.h"
 #include "ctx-trace-model.h"
@@ -35,6 +36,17 @@ baseline_once (const char *path)
   t = now_s () - t0;
   sqlite3_close (db);
   return t;
+}
+
+/* CPU seconds of the whole process: on a shared machine wall time says little. */
+static double
+cpu_s (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
+         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static gint64
@@ -80,7 +92,7 @@ median (double *v, int n)
 static void
 measure (const char *path, guint n)
 {
-  double base[REPEATS], load[REPEATS];
+  double base[REPEATS], load[REPEATS], cpu[REPEATS];
   gint64 rss_before = 0, rss_after = 0, arrays = 0;
   guint loaded = 0;
 
@@ -89,13 +101,15 @@ measure (const char *path, guint n)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (CtxTraceModel) model = NULL;
-      double t0;
+      double t0, c0;
 
       base[r] = baseline_once (path);
       rss_before = rss_bytes ();
+      c0 = cpu_s ();
       t0 = now_s ();
       model = ctx_trace_model_load (path, NULL, NULL, NULL, &error);
       load[r] = now_s () - t0;
+      cpu[r] = cpu_s () - c0;
       if (model == NULL)
         g_error ("load failed: %s", error->message);
       rss_after = rss_bytes ();
@@ -103,10 +117,11 @@ measure (const char *path, guint n)
       arrays = model_bytes (model);
     }
   printf ("{\"bench\":\"model-load\",\"spans\":%u,\"baseline_count_s\":%.4f,\"load_s\":%.4f,"
-          "\"ratio\":%.2f,\"span_struct_bytes\":%zu,\"array_bytes_per_span\":%.1f,"
+          "\"ratio\":%.2f,\"load_cpu_s\":%.3f,\"cores\":%u,\"span_struct_bytes\":%zu,\"array_bytes_per_span\":%.1f,"
           "\"rss_bytes_per_span\":%.1f,\"target_load_s\":%.1f}\n",
           loaded, median (base, REPEATS), median (load, REPEATS),
-          median (load, REPEATS) / median (base, REPEATS), sizeof (CtxSpan),
+          median (load, REPEATS) / median (base, REPEATS), median (cpu, REPEATS),
+          g_get_num_processors (), sizeof (CtxSpan),
           (double) arrays / MAX (loaded, 1), (double) (rss_after - rss_before) / MAX (loaded, 1),
           n >= 10000000 ? 5.0 : 0.5 * n / 1e6);
   (void) n;
