@@ -16,12 +16,12 @@ G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
 struct _CtxAggregate
 {
   gatomicrefcount ref;
-  GArray *names;      /* CtxNameStats, by total */
-  guint32 *by_name;   /* string index -> position in names, or CTX_NONE */
-  guint n_strings;
-  GArray *edges;      /* CtxCallEdge, by caller then callee */
+  GArray *names;        /* CtxNameStats, by total */
+  GHashTable *by_key;   /* node_key (name, lane) -> position in names + 1 */
+  GArray *edges;        /* CtxCallEdge, by caller then callee */
 };
 
+/* Statistics are gathered per node: a name, or a (name, lane) pair. */
 typedef struct
 {
   const CtxSpan *spans;
@@ -29,7 +29,21 @@ typedef struct
   gboolean ranged;
   gint64 t0;
   gint64 t1;
+  const guint32 *node;  /* node of each span; NULL: the span's name */
+  guint n_nodes;
 } Scope;
+
+static guint32
+node_of (const Scope *scope, guint32 span)
+{
+  return scope->node != NULL ? scope->node[span] : scope->spans[span].name;
+}
+
+static gpointer
+node_key (guint32 name, guint32 lane)
+{
+  return (gpointer) (guintptr) (((guint64) lane << 32) | name);
+}
 
 static gboolean
 in_scope (const Scope *scope, const CtxSpan *s)
@@ -76,7 +90,7 @@ accumulate (const Scope *scope, const gint64 *self, CtxNameStats *acc)
   for (guint i = 0; i < scope->n; i++)
     {
       const CtxSpan *s = &scope->spans[i];
-      CtxNameStats *st = &acc[s->name];
+      CtxNameStats *st = &acc[node_of (scope, i)];
       gint64 d;
 
       if (!in_scope (scope, s))
@@ -123,18 +137,19 @@ select_kth (gint64 *v, guint n, guint k)
   return v[target];
 }
 
-/* Regroups the durations by name into grouped[] and takes nearest-rank percentiles. */
+/* Regroups the durations by node into grouped[] and takes nearest-rank percentiles. */
 static void
-percentiles (const Scope *scope, gint64 *grouped, CtxNameStats *acc, guint n_strings)
+percentiles (const Scope *scope, gint64 *grouped, CtxNameStats *acc)
 {
-  g_autofree guint64 *pos = g_new0 (guint64, n_strings + 1);
+  guint n_nodes = scope->n_nodes;
+  g_autofree guint64 *pos = g_new0 (guint64, n_nodes + 1);
 
-  for (guint s = 0; s < n_strings; s++)
+  for (guint s = 0; s < n_nodes; s++)
     pos[s + 1] = pos[s] + acc[s].count;
   for (guint i = 0; i < scope->n; i++)
     if (in_scope (scope, &scope->spans[i]))
-      grouped[pos[scope->spans[i].name]++] = clipped (scope, &scope->spans[i]);
-  for (guint s = 0, start = 0; s < n_strings; start += acc[s].count, s++)
+      grouped[pos[node_of (scope, i)]++] = clipped (scope, &scope->spans[i]);
+  for (guint s = 0, start = 0; s < n_nodes; start += acc[s].count, s++)
     {
       guint n = acc[s].count;
       if (n == 0)
@@ -146,8 +161,15 @@ percentiles (const Scope *scope, gint64 *grouped, CtxNameStats *acc, guint n_str
     }
 }
 
+static CtxCallEdge
+make_edge (const CtxNameStats *caller, const CtxNameStats *callee)
+{
+  return (CtxCallEdge) { .caller = caller->name, .callee = callee->name,
+                         .caller_lane = caller->lane, .callee_lane = callee->lane };
+}
+
 static void
-count_edges (const Scope *scope, GArray *edges)
+count_edges (const Scope *scope, const CtxNameStats *acc, GArray *edges)
 {
   g_autoptr (GHashTable) index = g_hash_table_new (g_direct_hash, g_direct_equal);
 
@@ -160,11 +182,12 @@ count_edges (const Scope *scope, GArray *edges)
       if (s->parent == CTX_NONE || !in_scope (scope, s)
           || !in_scope (scope, &scope->spans[s->parent]))
         continue;
-      key = ((guint64) scope->spans[s->parent].name << 32) | s->name;
+      key = ((guint64) node_of (scope, s->parent) << 32) | node_of (scope, i);
       position = GPOINTER_TO_UINT (g_hash_table_lookup (index, (gpointer) (guintptr) key));
       if (position == 0)
         {
-          g_array_append_val (edges, ((CtxCallEdge) { scope->spans[s->parent].name, s->name }));
+          CtxCallEdge edge = make_edge (&acc[node_of (scope, s->parent)], &acc[node_of (scope, i)]);
+          g_array_append_val (edges, edge);
           position = edges->len;
           g_hash_table_insert (index, (gpointer) (guintptr) key, GUINT_TO_POINTER (position));
         }
@@ -192,54 +215,100 @@ compare_edge (gconstpointer a, gconstpointer b)
 
   if (x->caller != y->caller)
     return x->caller < y->caller ? -1 : 1;
-  return x->callee < y->callee ? -1 : x->callee > y->callee;
+  if (x->callee != y->callee)
+    return x->callee < y->callee ? -1 : 1;
+  if (x->caller_lane != y->caller_lane)
+    return x->caller_lane < y->caller_lane ? -1 : 1;
+  return x->callee_lane < y->callee_lane ? -1 : x->callee_lane > y->callee_lane;
 }
 
 static CtxAggregate *
-aggregate_new (CtxNameStats *acc, guint n_strings, GArray *edges)
+aggregate_new (CtxNameStats *acc, guint n_nodes, GArray *edges)
 {
   CtxAggregate *self = g_new0 (CtxAggregate, 1);
 
   g_atomic_ref_count_init (&self->ref);
   self->names = g_array_new (FALSE, FALSE, sizeof (CtxNameStats));
-  for (guint s = 0; s < n_strings; s++)
+  for (guint s = 0; s < n_nodes; s++)
     if (acc[s].count > 0)
       g_array_append_val (self->names, acc[s]);
   g_array_sort (self->names, compare_total);
-  self->n_strings = n_strings;
-  self->by_name = g_new (guint32, MAX (n_strings, 1));
-  memset (self->by_name, 0xff, sizeof (guint32) * MAX (n_strings, 1));
+  self->by_key = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint k = 0; k < self->names->len; k++)
-    self->by_name[g_array_index (self->names, CtxNameStats, k).name] = k;
+    {
+      const CtxNameStats *st = &g_array_index (self->names, CtxNameStats, k);
+      g_hash_table_insert (self->by_key, node_key (st->name, st->lane), GUINT_TO_POINTER (k + 1));
+    }
   g_array_sort (edges, compare_edge);
   self->edges = g_array_ref (edges);
   return self;
 }
 
-static CtxAggregate *
-compute_locked (CtxTraceModel *model, const Scope *scope, GCancellable *cancellable)
+/* Per-lane nodes: one per (name, lane) pair met, numbered in span order. */
+static guint32 *
+lane_nodes (const Scope *scope, GArray *node_names)
 {
-  guint n_strings = model->strings->len;
+  g_autoptr (GHashTable) index = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint32 *node = g_new (guint32, MAX (scope->n, 1));
+
+  for (guint i = 0; i < scope->n; i++)
+    {
+      const CtxSpan *s = &scope->spans[i];
+      gpointer key = node_key (s->name, s->lane);
+      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (index, key));
+      if (position == 0)
+        {
+          g_array_append_val (node_names, i);
+          position = node_names->len;
+          g_hash_table_insert (index, key, GUINT_TO_POINTER (position));
+        }
+      node[i] = position - 1;
+    }
+  return node;
+}
+
+static CtxNameStats *
+new_accumulators (CtxTraceModel *model, Scope *scope, GArray *first_span)
+{
+  CtxNameStats *acc = g_new0 (CtxNameStats, MAX (scope->n_nodes, 1));
+
+  for (guint k = 0; k < scope->n_nodes; k++)
+    {
+      const CtxSpan *s = first_span != NULL
+                         ? &scope->spans[g_array_index (first_span, guint32, k)] : NULL;
+      acc[k].name = s != NULL ? s->name : k;
+      acc[k].lane = s != NULL ? s->lane : CTX_NONE;
+    }
+  return acc;
+}
+
+static CtxAggregate *
+compute_locked (CtxTraceModel *model, Scope *scope, gboolean per_lane,
+                GCancellable *cancellable)
+{
   g_autofree gint64 *temp = g_new (gint64, MAX (scope->n, 1));
-  g_autofree CtxNameStats *acc = g_new0 (CtxNameStats, MAX (n_strings, 1));
+  g_autoptr (GArray) first_span = per_lane ? g_array_new (FALSE, FALSE, sizeof (guint32)) : NULL;
+  g_autofree guint32 *node = per_lane ? lane_nodes (scope, first_span) : NULL;
+  g_autofree CtxNameStats *acc = NULL;
   g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (CtxCallEdge));
 
-  for (guint s = 0; s < n_strings; s++)
-    acc[s].name = s;
+  scope->node = node;
+  scope->n_nodes = per_lane ? first_span->len : model->strings->len;
+  acc = new_accumulators (model, scope, first_span);
   compute_self (scope, temp);
   accumulate (scope, temp, acc);
   if (g_cancellable_is_cancelled (cancellable))
     return NULL;
-  percentiles (scope, temp, acc, n_strings);
-  count_edges (scope, edges);
+  percentiles (scope, temp, acc);
+  count_edges (scope, acc, edges);
   if (g_cancellable_is_cancelled (cancellable))
     return NULL;
-  return aggregate_new (acc, n_strings, edges);
+  return aggregate_new (acc, scope->n_nodes, edges);
 }
 
 CtxAggregate *
-ctx_aggregate_compute (CtxTraceModel *model, gint64 range_start, gint64 range_end,
-                       GCancellable *cancellable, GError **error)
+ctx_aggregate_compute_full (CtxTraceModel *model, gint64 range_start, gint64 range_end,
+                            CtxAggregateFlags flags, GCancellable *cancellable, GError **error)
 {
   CtxAggregate *self;
   Scope scope = { .ranged = range_start < range_end, .t0 = range_start, .t1 = range_end };
@@ -248,11 +317,19 @@ ctx_aggregate_compute (CtxTraceModel *model, gint64 range_start, gint64 range_en
   g_rw_lock_reader_lock (&model->lock);
   scope.spans = model->spans;
   scope.n = model->n_spans;
-  self = compute_locked (model, &scope, cancellable);
+  self = compute_locked (model, &scope, (flags & CTX_AGGREGATE_PER_LANE) != 0, cancellable);
   g_rw_lock_reader_unlock (&model->lock);
   if (self == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Statistics were cancelled");
   return self;
+}
+
+CtxAggregate *
+ctx_aggregate_compute (CtxTraceModel *model, gint64 range_start, gint64 range_end,
+                       GCancellable *cancellable, GError **error)
+{
+  return ctx_aggregate_compute_full (model, range_start, range_end, CTX_AGGREGATE_DEFAULT,
+                                     cancellable, error);
 }
 
 /* ---- Async */
@@ -314,7 +391,7 @@ ctx_aggregate_unref (CtxAggregate *self)
     return;
   g_array_unref (self->names);
   g_array_unref (self->edges);
-  g_free (self->by_name);
+  g_hash_table_unref (self->by_key);
   g_free (self);
 }
 
@@ -331,11 +408,17 @@ ctx_aggregate_get_names (CtxAggregate *self)
 }
 
 const CtxNameStats *
+ctx_aggregate_lookup_lane (CtxAggregate *self, guint32 name, guint32 lane)
+{
+  guint position = GPOINTER_TO_UINT (g_hash_table_lookup (self->by_key, node_key (name, lane)));
+
+  return position != 0 ? &g_array_index (self->names, CtxNameStats, position - 1) : NULL;
+}
+
+const CtxNameStats *
 ctx_aggregate_lookup (CtxAggregate *self, guint32 name)
 {
-  if (name >= self->n_strings || self->by_name[name] == CTX_NONE)
-    return NULL;
-  return &g_array_index (self->names, CtxNameStats, self->by_name[name]);
+  return ctx_aggregate_lookup_lane (self, name, CTX_NONE);
 }
 
 guint

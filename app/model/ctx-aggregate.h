@@ -19,6 +19,7 @@ typedef struct
   gint64 p50_ns;      /* nearest-rank percentiles of the durations */
   gint64 p95_ns;
   gint64 max_ns;
+  guint32 lane;       /* with CTX_AGGREGATE_PER_LANE the node's lane, else CTX_NONE */
 } CtxNameStats;
 
 typedef struct
@@ -27,7 +28,15 @@ typedef struct
   guint32 callee;     /* string index of the child span's name */
   guint count;        /* parent -> child links with these names */
   gint64 total_ns;    /* the children's time */
+  guint32 caller_lane; /* with CTX_AGGREGATE_PER_LANE, else CTX_NONE */
+  guint32 callee_lane;
 } CtxCallEdge;
+
+typedef enum
+{
+  CTX_AGGREGATE_DEFAULT = 0,
+  CTX_AGGREGATE_PER_LANE = 1 << 0,  /* one node per (name, thread) instead of per name */
+} CtxAggregateFlags;
 
 typedef struct _CtxAggregate CtxAggregate;
 
@@ -37,6 +46,10 @@ typedef struct _CtxAggregate CtxAggregate;
 CtxAggregate *ctx_aggregate_compute (CtxTraceModel *model, gint64 range_start,
                                      gint64 range_end, GCancellable *cancellable,
                                      GError **error);
+/* The same with flags (per (name, lane) nodes for the DAG view's option). */
+CtxAggregate *ctx_aggregate_compute_full (CtxTraceModel *model, gint64 range_start,
+                                          gint64 range_end, CtxAggregateFlags flags,
+                                          GCancellable *cancellable, GError **error);
 void ctx_aggregate_compute_async (CtxTraceModel *model, gint64 range_start, gint64 range_end,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);
@@ -50,13 +63,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtxAggregate, ctx_aggregate_unref)
 /* Names that occur, by total time (largest first), then name index. */
 guint ctx_aggregate_get_n_names (CtxAggregate *self);
 const CtxNameStats *ctx_aggregate_get_names (CtxAggregate *self);
-/* The statistics of one name, NULL if it does not occur. */
+/* The statistics of one name (lane CTX_NONE without CTX_AGGREGATE_PER_LANE), NULL if it
+ * does not occur. */
 const CtxNameStats *ctx_aggregate_lookup (CtxAggregate *self, guint32 name);
+const CtxNameStats *ctx_aggregate_lookup_lane (CtxAggregate *self, guint32 name, guint32 lane);
 
 /* All edges, by caller then callee. */
 guint ctx_aggregate_get_n_edges (CtxAggregate *self);
 const CtxCallEdge *ctx_aggregate_get_edges (CtxAggregate *self);
-/* Edges into (callers) or out of (callees) name, by count (largest first); g_array_unref. */
+/* Edges into (callers) or out of (callees) name (on any lane), by count (largest first);
+ * g_array_unref. */
 GArray *ctx_aggregate_get_callers (CtxAggregate *self, guint32 name);
 GArray *ctx_aggregate_get_callees (CtxAggregate *self, guint32 name);
 

@@ -113,6 +113,8 @@ test_whole (void)
   g_assert_cmpuint (callers->len, ==, 2);
   g_assert_cmpuint (g_array_index (callers, CtxCallEdge, 0).caller, ==, b);  /* by count */
   g_assert_null (ctx_aggregate_lookup (agg, G_MAXUINT32 - 1));
+  g_assert_true (ctx_aggregate_lookup_lane (agg, c, CTX_NONE) == ctx_aggregate_lookup (agg, c));
+  g_assert_cmpuint (ctx_aggregate_lookup (agg, c)->lane, ==, CTX_NONE);
 }
 
 static void
@@ -194,6 +196,54 @@ test_against_sql (void)
   g_assert_cmpuint (rows, ==, ctx_aggregate_get_n_names (agg));
 }
 
+static const CtxCallEdge *
+find_lane_edge (CtxAggregate *agg, guint32 caller, guint32 caller_lane, guint32 callee,
+                guint32 callee_lane)
+{
+  const CtxCallEdge *e = ctx_aggregate_get_edges (agg);
+
+  for (guint k = 0; k < ctx_aggregate_get_n_edges (agg); k++)
+    if (e[k].caller == caller && e[k].callee == callee && e[k].caller_lane == caller_lane
+        && e[k].callee_lane == callee_lane)
+      return &e[k];
+  return NULL;
+}
+
+/* One node per (name, thread): C splits into C on t1 (10, 6) and C on t2 (30). */
+static void
+test_per_lane (void)
+{
+  g_autoptr (CtxTraceModel) model = load_abc ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CtxAggregate) agg = ctx_aggregate_compute_full (model, 0, 0,
+                                                             CTX_AGGREGATE_PER_LANE, NULL, &error);
+  guint32 a = name_of (model, "A"), b = name_of (model, "B"), c = name_of (model, "C");
+  const CtxNameStats *st;
+  const CtxCallEdge *e;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ctx_aggregate_get_n_names (agg), ==, 4);
+  g_assert_null (ctx_aggregate_lookup (agg, c));
+  st = ctx_aggregate_lookup_lane (agg, c, 0);
+  g_assert_cmpuint (st->count, ==, 2);
+  g_assert_cmpint (st->total_ns, ==, 16);
+  g_assert_cmpint (st->p95_ns, ==, 10);
+  st = ctx_aggregate_lookup_lane (agg, c, 1);
+  g_assert_cmpuint (st->count, ==, 1);
+  g_assert_cmpint (st->total_ns, ==, 30);
+  g_assert_cmpuint (st->lane, ==, 1);
+  st = ctx_aggregate_lookup_lane (agg, b, 0);
+  g_assert_cmpint (st->self_ns, ==, 40);  /* children on any thread still subtracted */
+  g_assert_cmpuint (ctx_aggregate_get_n_edges (agg), ==, 4);
+  e = find_lane_edge (agg, b, 0, c, 1);
+  g_assert_nonnull (e);
+  g_assert_cmpuint (e->count, ==, 1);
+  g_assert_cmpint (e->total_ns, ==, 30);
+  e = find_lane_edge (agg, b, 0, c, 0);
+  g_assert_cmpint (e->total_ns, ==, 10);
+  g_assert_nonnull (find_lane_edge (agg, a, 0, b, 0));
+}
+
 static void
 on_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -230,6 +280,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/aggregate/whole", test_whole);
   g_test_add_func ("/model/aggregate/range", test_range);
   g_test_add_func ("/model/aggregate/recursion", test_recursion);
+  g_test_add_func ("/model/aggregate/per-lane", test_per_lane);
   g_test_add_func ("/model/aggregate/against-sql", test_against_sql);
   g_test_add_func ("/model/aggregate/async-and-cancel", test_async_and_cancel);
   rc = g_test_run ();
