@@ -10,7 +10,7 @@
 
 #include "ctx-trace-model-private.h"
 
-#define DEFAULT_TIME_LIMIT_MS 5000
+#define DEFAULT_SQL_TIME_LIMIT_MS 10000
 #define PARALLEL_MIN_SPANS 100000
 #define MAX_CHUNKS 4
 
@@ -317,7 +317,8 @@ search_file (const char *path, const CtxSearchQuery *query, GCancellable *cancel
 {
   g_autofree char *key = NULL, *value = NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint limit = query->time_limit_ms != 0 ? query->time_limit_ms : DEFAULT_TIME_LIMIT_MS;
+  guint limit = query->time_limit_ms != 0 ? query->time_limit_ms
+                : query->sql_where != NULL ? DEFAULT_SQL_TIME_LIMIT_MS : 0;
   gint stop = 0;
   SearchChunk proto = { path, query };
   sqlite3 *db;
@@ -328,7 +329,8 @@ search_file (const char *path, const CtxSearchQuery *query, GCancellable *cancel
     return NULL;
   proto.key = key;
   proto.value = value;
-  proto.guard = (CtxDbGuard) { cancellable, g_get_monotonic_time () + (gint64) limit * 1000,
+  proto.guard = (CtxDbGuard) { cancellable,
+                               limit != 0 ? g_get_monotonic_time () + (gint64) limit * 1000 : 0,
                                &stop };
   db = ctx_trace_db_open (path, NULL, error);
   if (db == NULL)

@@ -17,7 +17,8 @@ typedef struct
   const char *attribute;     /* "key=value" (equal) or "key~text" (contains, no case) */
   const char *sql_where;     /* WHERE clause over the span columns of docs/schema.md, plus
                               * `name` (the span's name); read-only, time-limited */
-  guint time_limit_ms;       /* for attribute and SQL criteria; 0: 5000 */
+  guint time_limit_ms;       /* for attribute and SQL criteria; 0: 10 s with sql_where,
+                              * none for an attribute alone (it is cancellable) */
 } CtxSearchQuery;
 
 /* Returns the matching span indices in increasing order (GArray of guint32).

@@ -21,7 +21,8 @@ cap_text (const unsigned char *text, int n_bytes, gsize max)
     return g_strdup ("");
   if (n <= max)
     return g_utf8_make_valid (s, n);
-  while (n > max - 3 || (n > 0 && ((guchar) s[n] & 0xc0) == 0x80))
+  n = max - 3;  /* room for the "…" */
+  while (n > 0 && ((guchar) s[n] & 0xc0) == 0x80)
     n--;
   cut = g_utf8_make_valid (s, n);
   return g_strconcat (cut, "…", NULL);
@@ -99,14 +100,26 @@ process_index (CtxTraceModel *self, gint64 id)
   return self->processes->len - 1;
 }
 
+/* Processes are re-read on every refresh: keep the old string when it did not change,
+ * so that a caller's pointer to it stays valid. */
+static void
+set_text (char **field, sqlite3_stmt *stmt, int col)
+{
+  g_autofree char *text = column_text (stmt, col);
+
+  if (g_strcmp0 (*field, text) == 0)
+    return;
+  g_free (*field);
+  *field = g_steal_pointer (&text);
+}
+
 static void
 fill_process (CtxProcess *p, sqlite3_stmt *stmt)
 {
-  clear_process (p);
   p->pid = sqlite3_column_int64 (stmt, 1);
-  p->name = column_text (stmt, 2);
-  p->cmdline = column_text (stmt, 3);
-  p->hostname = column_text (stmt, 4);
+  set_text (&p->name, stmt, 2);
+  set_text (&p->cmdline, stmt, 3);
+  set_text (&p->hostname, stmt, 4);
   p->start_ns = sqlite3_column_int64 (stmt, 5);
   p->end_ns = sqlite3_column_int64 (stmt, 6);
   p->dropped_spans = sqlite3_column_int64 (stmt, 7);

@@ -50,7 +50,7 @@ typedef struct
   gint64 min_t;
   gint64 max_t;
   gint *rows_done;
-  const CtxProgress *progress;
+  const CtxProgress *progress;  /* the first chunk only: it runs on the caller's thread */
   gint64 expected;
   GError *error;
 } Chunk;
@@ -359,7 +359,7 @@ ctx_trace_model_scan_spans (CtxTraceModel *self, const CtxDbGuard *guard, gint64
   for (guint k = 0; k < n; k++)
     {
       chunks[k].rows_done = &rows_done;
-      chunks[k].progress = progress;
+      chunks[k].progress = k == 0 ? progress : NULL;
       chunks[k].expected = until == G_MAXINT64 ? 0 : (gint64) MIN (range_size (after, until),
                                                                     G_MAXINT64);
     }

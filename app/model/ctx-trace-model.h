@@ -112,6 +112,8 @@ void ctx_trace_model_load_async (const char *path, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
 CtxTraceModel *ctx_trace_model_load_finish (GAsyncResult *result, GError **error);
 
+/* Pointers returned below stay valid until the next ctx_trace_model_refresh() that
+ * reports a change (spans may move when the array grows; strings never move). */
 const char *ctx_trace_model_get_path (CtxTraceModel *self);
 guint ctx_trace_model_get_n_spans (CtxTraceModel *self);
 const CtxSpan *ctx_trace_model_get_spans (CtxTraceModel *self);

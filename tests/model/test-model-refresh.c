@@ -131,9 +131,13 @@ test_grow (Fixture *f, gconstpointer data)
   const CtxSpan *s;
   g_autoptr (CtxSpanDetails) details = NULL;
   g_autoptr (GArray) children = NULL;
+  const char *process_name = ctx_trace_model_get_process (f->model, 0)->name;
 
   grow (f);
   g_assert_true (refresh (f));
+  /* unchanged process strings keep their address across refreshes */
+  g_assert_true (ctx_trace_model_get_process (f->model, 0)->name == process_name);
+  g_assert_cmpuint (ctx_trace_model_get_n_processes (f->model), ==, 2);
   s = ctx_trace_model_get_spans (f->model);
   g_assert_cmpuint (ctx_trace_model_get_n_spans (f->model), ==, 6);
   g_assert_false (s[0].flags & CTX_SPAN_OPEN);
