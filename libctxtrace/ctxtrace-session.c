@@ -156,6 +156,12 @@ ctxtrace_flush (void)
   pthread_mutex_unlock (&ct_state.lock);
 }
 
+CTXTRACE_API const volatile uint32_t *
+ctxtrace_recording_word (void)
+{
+  return (const volatile uint32_t *) &ct_state.gen;
+}
+
 CTXTRACE_API bool
 ctxtrace_enabled (void)
 {

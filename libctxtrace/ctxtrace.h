@@ -138,7 +138,23 @@ CTXTRACE_API void ctxtrace_context_detach (void);
 /* Names the calling thread in the trace (copied, 1024 bytes at most). */
 CTXTRACE_API void ctxtrace_thread_name (const char *name);
 
-/* Used by CTXTRACE_SCOPE; not for direct use. */
+/* The address of a word that is nonzero while recording: the macros test it inline so
+ * that a site costs a load and a predicted branch when nothing records. */
+CTXTRACE_API const volatile uint32_t *ctxtrace_recording_word (void);
+
+/* Used by the macros; not for direct use. */
+static const volatile uint32_t *ctxtrace_word_;
+
+static inline ctxtrace_span_t
+ctxtrace_scope_begin_ (const ctxtrace_site_t *site)
+{
+  if (__builtin_expect (ctxtrace_word_ == NULL, 0))
+    ctxtrace_word_ = ctxtrace_recording_word ();
+  if (__builtin_expect (*ctxtrace_word_ == 0, 1))
+    return CTXTRACE_NO_SPAN;
+  return ctxtrace_begin_site (site);
+}
+
 static inline void
 ctxtrace_scope_end_ (ctxtrace_span_t *span)
 {
@@ -162,7 +178,7 @@ ctxtrace_scope_end_ (ctxtrace_span_t *span)
   static const ctxtrace_site_t CTXTRACE_CONCAT (var, _site_) = { "" name "", __FILE__,   \
                                                                   __LINE__, 0 };            \
   ctxtrace_span_t var __attribute__ ((cleanup (ctxtrace_scope_end_)))                      \
-    = ctxtrace_begin_site (&CTXTRACE_CONCAT (var, _site_))
+    = ctxtrace_scope_begin_ (&CTXTRACE_CONCAT (var, _site_))
 
 /* Opens a span named by a string literal, ended at scope exit. */
 #define CTXTRACE_SCOPE(name) CTXTRACE_SCOPE_VAR (CTXTRACE_CONCAT (ctxtrace_scope_, __LINE__), name)
@@ -173,7 +189,7 @@ ctxtrace_scope_end_ (ctxtrace_span_t *span)
     = { __func__, __FILE__, __LINE__, 0 };                                                  \
   ctxtrace_span_t CTXTRACE_CONCAT (ctxtrace_fn_, __LINE__)                                 \
     __attribute__ ((cleanup (ctxtrace_scope_end_)))                                         \
-    = ctxtrace_begin_site (&CTXTRACE_CONCAT (ctxtrace_fn_site_, __LINE__))
+    = ctxtrace_scope_begin_ (&CTXTRACE_CONCAT (ctxtrace_fn_site_, __LINE__))
 
 /* Opens a span with a run-time name (copied), ended when var leaves scope. */
 #define CTXTRACE_SCOPE_DYNAMIC(var, name_expr)                                              \

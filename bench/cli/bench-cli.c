@@ -6,7 +6,8 @@
  * directory, then measures in the same run:
  *   - export to Chrome JSON (to /dev/null) against a plain SQLite scan reading the same
  *     columns (the least any streaming exporter must do);
- *   - import of that Chrome JSON against a raw read of the file in the same chunks.
+ *   - import of that Chrome JSON against a raw read of the file in the same chunks, and
+ *     against yajl tokenizing it without callbacks (the parser's floor).
  * Best of 3 runs each.  One JSON line per measurement; ratio = our time / baseline time.
  * Targets (issue 8): export >= 1M spans/s, import >= 500k events/s.
  */
@@ -14,6 +15,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <yajl/yajl_parse.h>
 
 #include "ctx-io.h"
 #include "ctxtrace-schema.h"
@@ -153,6 +155,25 @@ read_once (const char *path)
   return now_s () - t0;
 }
 
+/* The JSON tokenizer alone (yajl without callbacks): the floor of any import with it. */
+static double
+tokenize_once (const char *path)
+{
+  FILE *fp = fopen (path, "rb");
+  g_autofree unsigned char *buf = g_malloc (CHUNK);
+  yajl_handle h = yajl_alloc (NULL, NULL, NULL);
+  double t0 = now_s (), t;
+  gsize n;
+
+  while ((n = fread (buf, 1, CHUNK, fp)) > 0)
+    yajl_parse (h, buf, n);
+  yajl_complete_parse (h);
+  t = now_s () - t0;
+  yajl_free (h);
+  fclose (fp);
+  return t;
+}
+
 static double
 import_once (const char *json, const char *db_path, CtxImportStats *stats)
 {
@@ -194,6 +215,7 @@ main (int argc, char **argv)
   g_autofree char *json = g_build_filename (dir, "trace.json", NULL);
   g_autofree char *back = g_build_filename (dir, "back.db", NULL);
   double scan = G_MAXDOUBLE, exp = G_MAXDOUBLE, rd = G_MAXDOUBLE, imp = G_MAXDOUBLE;
+  double tok = G_MAXDOUBLE;
   CtxImportStats stats;
 
   if (n <= 0 || dir == NULL)
@@ -209,9 +231,11 @@ main (int argc, char **argv)
   for (int i = 0; i < REPEATS; i++)
     {
       rd = MIN (rd, read_once (json));
+      tok = MIN (tok, tokenize_once (json));
       imp = MIN (imp, import_once (json, back, &stats));
     }
   report ("cli-import-chrome", "events", (gint64) stats.spans, imp, "raw-read", rd, 5e5);
+  report ("cli-import-chrome", "events", (gint64) stats.spans, imp, "yajl-tokenize", tok, 5e5);
   g_unlink (db);
   g_unlink (json);
   g_unlink (back);
