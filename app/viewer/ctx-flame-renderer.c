@@ -65,6 +65,8 @@ struct _CtxFlameRenderer
 };
 
 static void build_coarse (CtxFlameRenderer *self);
+static void draw_flow_arrow (CtxFlameRenderer *self, cairo_t *cr, const CtxFlameViewport *vp,
+                             guint32 child);
 
 /* Per-frame constants of the time -> x mapping. */
 typedef struct
@@ -907,6 +909,40 @@ draw_selected (CtxFlameRenderer       *self,
   cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
   cairo_rectangle (cr, x + 1, y + 1, w - 2 < 1 ? 1 : w - 2, h - 2);
   cairo_stroke (cr);
+  draw_flow_arrow (self, cr, vp, vp->selected);
+}
+
+/* A span whose parent runs on another thread (work handed over) gets an arrow from the
+ * parent's start to its own when either is selected. */
+static void
+draw_flow_arrow (CtxFlameRenderer       *self,
+                 cairo_t                *cr,
+                 const CtxFlameViewport *vp,
+                 guint32                 child)
+{
+  guint32 parent = self->spans[child].parent;
+  double px, py, pw, ph, cx, cy, cw, ch, angle;
+
+  if (parent == CTX_NONE || (self->spans[child].flags & CTX_SPAN_CROSS_THREAD) == 0 ||
+      !ctx_flame_renderer_span_rect (self, vp, parent, &px, &py, &pw, &ph) ||
+      !ctx_flame_renderer_span_rect (self, vp, child, &cx, &cy, &cw, &ch))
+    return;
+  px = clamp_px (MAX (px, 0) + 2);
+  cx = clamp_px (cx);
+  py = CLAMP (py + ph, -CLAMP_PX, CLAMP_PX);
+  cy = CLAMP (cy + ch / 2, -CLAMP_PX, CLAMP_PX);
+  cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+  cairo_set_line_width (cr, 1.5);
+  cairo_move_to (cr, px, py);
+  cairo_curve_to (cr, px, (py + cy) / 2, cx - 30, cy, cx, cy);
+  cairo_stroke (cr);
+  angle = 0;  /* the curve arrives horizontally */
+  cairo_move_to (cr, cx, cy);
+  cairo_line_to (cr, cx - 7 * cos (angle - 0.5), cy - 7 * sin (angle - 0.5));
+  cairo_line_to (cr, cx - 7 * cos (angle + 0.5), cy - 7 * sin (angle + 0.5));
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  self->stats.n_arrows++;
 }
 
 static void

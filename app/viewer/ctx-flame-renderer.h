@@ -35,6 +35,7 @@ typedef struct
   guint n_spans;   /* drawn one by one */
   guint n_merged;  /* merged blocks */
   guint n_labels;
+  guint n_arrows;  /* cross-thread flow arrows */
 } CtxFlameStats;
 
 typedef struct _CtxFlameRenderer CtxFlameRenderer;

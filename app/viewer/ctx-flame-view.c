@@ -518,9 +518,8 @@ on_drag_update (GtkGestureDrag *gesture,
   double x0, y0;
   double scale = (self->drag_end - self->drag_start) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
 
-  if (self->session == NULL)
+  if (self->session == NULL || !gtk_gesture_drag_get_start_point (gesture, &x0, &y0))
     return;
-  gtk_gesture_drag_get_start_point (gesture, &x0, &y0);
   if (self->drag_on_ruler)
     {
       double a = self->drag_start + x0 * scale, b = self->drag_start + (x0 + dx) * scale;

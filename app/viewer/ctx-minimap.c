@@ -191,9 +191,8 @@ on_drag_update (GtkGestureDrag *gesture,
 {
   double x0, y0;
 
-  if (self->session == NULL)
+  if (self->session == NULL || !gtk_gesture_drag_get_start_point (gesture, &x0, &y0))
     return;
-  gtk_gesture_drag_get_start_point (gesture, &x0, &y0);
   move_window_to (self, x0 + dx);
 }
 

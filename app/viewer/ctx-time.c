@@ -79,6 +79,7 @@ ctx_time_format_wallclock (gint64 ns)
 {
   g_autoptr(GDateTime) dt = NULL;
   g_autofree char *base = NULL;
+  g_autofree char *zone = NULL;
   gint64 secs = ns / G_GINT64_CONSTANT (1000000000);
   gint64 frac = ns % G_GINT64_CONSTANT (1000000000);
 
@@ -91,7 +92,8 @@ ctx_time_format_wallclock (gint64 ns)
   if (dt == NULL)
     return NULL;
   base = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
-  return g_strdup_printf ("%s.%09" G_GINT64_FORMAT, base, frac);
+  zone = g_date_time_format (dt, "%Z");
+  return g_strdup_printf ("%s.%09" G_GINT64_FORMAT " %s", base, frac, zone != NULL ? zone : "");
 }
 
 double

@@ -1,6 +1,12 @@
 /* ctx-viewer-shot: renders a viewer window in a given state to a PNG, for screenshots
  * and for looking at what the UI draws:
  *   ctx-viewer-shot OUT.png FILE.db [--select ID] [--zoom ID] [--dark] [--size WxH] */
+#include "config.h"
+
+#ifdef HAVE_ADW
+#include <adwaita.h>
+#endif
+
 #include "ctx-application.h"
 #include "ctx-window.h"
 
@@ -43,12 +49,14 @@ main (int argc, char *argv[])
   gint64 select_id = 0, zoom_id = 0;
   gboolean dark = FALSE;
   char *size = NULL;
+  char *search = NULL;
   int width = 1400, height = 860;
   GOptionEntry entries[] = {
     { "select", 0, 0, G_OPTION_ARG_INT64, &select_id, "Select the span with this id", "ID" },
     { "zoom", 0, 0, G_OPTION_ARG_INT64, &zoom_id, "Zoom to the span with this id", "ID" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Window size", "WxH" },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Search span names", "TEXT" },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("OUT.png FILE.db");
@@ -70,7 +78,11 @@ main (int argc, char *argv[])
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
   g_application_register (G_APPLICATION (app), NULL, NULL);
   if (dark)
+#ifdef HAVE_ADW
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+#else
     g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+#endif
   win = ctx_window_new (GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (win), width, height);
   gtk_window_present (GTK_WINDOW (win));
@@ -82,6 +94,11 @@ main (int argc, char *argv[])
   session = ctx_window_get_session (win);
   if (session != NULL && zoom_id != 0)
     ctx_session_zoom_to_span (session, ctx_trace_model_find_id (ctx_session_get_model (session), zoom_id));
+  if (session != NULL && search != NULL)
+    {
+      gtk_editable_set_text (ctx_search_bar_get_name_entry (ctx_window_get_search_bar (win)), search);
+      spin (400);
+    }
   if (session != NULL && select_id != 0)
     ctx_session_set_selected (session, ctx_trace_model_find_id (ctx_session_get_model (session), select_id));
   spin (300);

@@ -247,7 +247,7 @@ static void
 draw_bad (const char *kind)
 {
   g_autofree char *dir = g_dir_make_tmp ("ctx-render-bad-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "bad.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "trace.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CtxTraceModel) model = NULL;
   Fixture f = { .dir = g_steal_pointer (&dir) };
@@ -276,6 +276,39 @@ test_bad_times (void)
   draw_bad ("huge-name");
 }
 
+static void
+test_cross_thread_arrow (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ctx-render-flow-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "trace.db", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = G_GINT64_CONSTANT (1700000000000000000);
+  CtxGen *gen = ctx_gen_new (path, &error);
+  gint64 proc = ctx_gen_process (gen, 1, "app");
+  gint64 a = ctx_gen_thread (gen, proc, 1, "main");
+  gint64 b = ctx_gen_thread (gen, proc, 2, "pool");
+  Fixture f = { .dir = g_steal_pointer (&dir) };
+  CtxFlameViewport vp;
+  guint32 child;
+
+  ctx_gen_span (gen, &(CtxGenSpan) { .id = 1, .thread_id = a, .name = "submit", .start_ns = t0, .dur_ns = 1000 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .id = 2, .parent_id = 1, .thread_id = b, .name = "work",
+                                     .start_ns = t0 + 100, .dur_ns = 400 });
+  g_assert_true (ctx_gen_close (gen, FALSE, &error));
+  fixture_attach (&f, ctx_trace_model_load (path, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  child = ctx_trace_model_find_id (f.model, 2);
+  g_assert_true (ctx_trace_model_get_spans (f.model)[child].flags & CTX_SPAN_CROSS_THREAD);
+  vp = viewport (&f);
+  vp.selected = child;
+  ctx_flame_renderer_draw (f.renderer, f.cr, &vp);
+  g_assert_cmpuint (ctx_flame_renderer_get_stats (f.renderer)->n_arrows, ==, 1);
+  vp.selected = ctx_trace_model_find_id (f.model, 1);
+  ctx_flame_renderer_draw (f.renderer, f.cr, &vp);
+  g_assert_cmpuint (ctx_flame_renderer_get_stats (f.renderer)->n_arrows, ==, 0);
+  fixture_teardown (&f, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -287,5 +320,6 @@ main (int argc, char *argv[])
   g_test_add ("/flame-render/marks-collapse", Fixture, NULL, fixture_setup, test_marks_and_collapse, fixture_teardown);
   g_test_add ("/flame-render/lanes-grouped", Fixture, NULL, fixture_setup, test_lanes_grouped, fixture_teardown);
   g_test_add_func ("/flame-render/bad-times", test_bad_times);
+  g_test_add_func ("/flame-render/cross-thread-arrow", test_cross_thread_arrow);
   return g_test_run ();
 }

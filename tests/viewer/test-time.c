@@ -1,5 +1,6 @@
 /* test-time.c: durations, ruler labels, 1-2-5 steps and overflow-free relative times. */
 #include <math.h>
+#include <string.h>
 
 #include "ctx-time.h"
 
@@ -72,10 +73,10 @@ test_wallclock (void)
   g_autofree char *neg = ctx_time_format_wallclock (-1);
 
   g_assert_nonnull (text);
-  g_assert_true (g_str_has_suffix (text, ".123456789"));
+  g_assert_nonnull (strstr (text, ".123456789 UTC"));
   g_assert_true (g_str_has_prefix (text, "2023-11-1"));
   g_assert_nonnull (neg);
-  g_assert_true (g_str_has_suffix (neg, ".999999999"));
+  g_assert_true (g_str_has_prefix (neg, "1969-12-31 23:59:59.999999999"));
 }
 
 int
