@@ -15,8 +15,8 @@
 #include "ctxtrace.h"
 
 #define SPAN_COLUMNS \
-  "SELECT s.id, s.thread_id, s.start_ns, s.dur_ns, s.status, n.value, " \
-  CTX_EXPORT_ATTRS_SQL ("s.attrs") " FROM span s LEFT JOIN string n ON n.id = s.name_id"
+  "SELECT s.id, s.thread_id, s.start_ns, s.dur_ns, s.status, s.name_id, " \
+  CTX_EXPORT_ATTRS_SQL ("s.attrs") " FROM span s"
 
 typedef struct
 {
@@ -79,8 +79,8 @@ write_args (CtxJsonOut *o, int status, gboolean open, const char *attrs)
   ctx_json_out_lit (o, "}");
 }
 
-static void
-write_span (ChromeWriter *w, sqlite3_stmt *stmt, gboolean finish_open)
+static gboolean
+write_span (ChromeWriter *w, sqlite3_stmt *stmt, gboolean finish_open, GError **error)
 {
   CtxJsonOut *o = &w->ex->out;
   gint64 start = sqlite3_column_int64 (stmt, 2);
@@ -92,11 +92,12 @@ write_span (ChromeWriter *w, sqlite3_stmt *stmt, gboolean finish_open)
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (w->open_ids, id);
       w->latest_ns = MAX (w->latest_ns, start);
-      return;
+      return TRUE;
     }
   w->latest_ns = MAX (w->latest_ns, start + dur);
   begin_event (w, "X");
-  write_name (o, (const char *) sqlite3_column_text (stmt, 5));
+  if (!ctx_exporter_write_name (w->ex, sqlite3_column_int64 (stmt, 5), error))
+    return FALSE;
   ctx_json_out_lit (o, ",\"ts\":");
   ctx_json_out_micros (o, start - w->ex->base_ns);
   ctx_json_out_lit (o, ",\"dur\":");
@@ -106,6 +107,7 @@ write_span (ChromeWriter *w, sqlite3_stmt *stmt, gboolean finish_open)
               ctx_exporter_attrs (w->ex, stmt, 6));
   ctx_json_out_lit (o, "}");
   w->ex->stats->spans++;
+  return TRUE;
 }
 
 static gboolean
@@ -116,8 +118,9 @@ write_spans (ChromeWriter *w, GError **error)
 
   if (stmt == NULL)
     return FALSE;
-  while ((ok = ctx_exporter_step (w->ex, stmt, &row, error)) && row)
-    write_span (w, stmt, FALSE);
+  while ((ok = ctx_exporter_step (w->ex, stmt, &row, error)) && row
+         && (ok = write_span (w, stmt, FALSE, error)))
+    ;
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -136,7 +139,7 @@ write_open_spans (ChromeWriter *w, GError **error)
     {
       sqlite3_bind_int64 (stmt, 1, g_array_index (w->open_ids, gint64, i));
       if ((ok = ctx_exporter_step (w->ex, stmt, &row, error)) && row)
-        write_span (w, stmt, TRUE);
+        ok = write_span (w, stmt, TRUE, error);
       sqlite3_reset (stmt);
     }
   sqlite3_finalize (stmt);

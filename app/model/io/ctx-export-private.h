@@ -38,6 +38,8 @@ typedef struct
   GHashTable *processes;  /* gint64 process.id -> CtxExportProcess */
   GHashTable *threads;    /* gint64 thread.id -> CtxExportThread */
   gint64 base_ns;         /* earliest process start, floored to a microsecond */
+  GHashTable *names;      /* gint64 string.id -> escaped JSON string (a bounded cache) */
+  sqlite3_stmt *name_stmt;
 } CtxExporter;
 
 const CtxExportThread *ctx_exporter_thread (CtxExporter *ex, gint64 thread_id);
@@ -47,6 +49,8 @@ gboolean ctx_exporter_step (CtxExporter *ex, sqlite3_stmt *stmt, gboolean *row,
                             GError **error);
 /* Attrs text from a CTX_EXPORT_ATTRS_SQL column: NULL when absent or dropped. */
 const char *ctx_exporter_attrs (CtxExporter *ex, sqlite3_stmt *stmt, int col);
+/* Writes the name with this string.id as a JSON string ("(unnamed)" if missing). */
+gboolean ctx_exporter_write_name (CtxExporter *ex, gint64 name_id, GError **error);
 /* The latest end or start of any span, for drawing spans that are still open. */
 gboolean ctx_exporter_latest_ns (CtxExporter *ex, gint64 *latest, GError **error);
 

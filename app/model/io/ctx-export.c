@@ -72,6 +72,50 @@ ctx_exporter_latest_ns (CtxExporter *ex, gint64 *latest, GError **error)
   return ok;
 }
 
+/* Few names, millions of spans: each name is looked up and escaped once, then copied.
+ * The cache is bounded so that a file of distinct names cannot exhaust memory. */
+#define NAME_CACHE_MAX 65536
+
+static void
+cache_name (CtxExporter *ex, gint64 name_id, gsize start)
+{
+  CtxJsonOut *o = &ex->out;
+  gint64 *key;
+
+  if (o->len <= start || g_hash_table_size (ex->names) >= NAME_CACHE_MAX)
+    return;  /* flushed meanwhile, or full */
+  key = g_memdup2 (&name_id, sizeof name_id);
+  g_hash_table_insert (ex->names, key, g_bytes_new (o->buf + start, o->len - start));
+}
+
+gboolean
+ctx_exporter_write_name (CtxExporter *ex, gint64 name_id, GError **error)
+{
+  GBytes *cached = g_hash_table_lookup (ex->names, &name_id);
+  gsize start = ex->out.len, size;
+  const char *name;
+  gboolean row = FALSE;
+
+  if (cached != NULL)
+    {
+      const char *data = g_bytes_get_data (cached, &size);
+      ctx_json_out_raw (&ex->out, data, size);
+      return TRUE;
+    }
+  if (ex->name_stmt == NULL
+      && (ex->name_stmt = ctx_exporter_prepare (ex, "SELECT value FROM string WHERE id = ?",
+                                                error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ex->name_stmt, 1, name_id);
+  if (!ctx_exporter_step (ex, ex->name_stmt, &row, error))
+    return FALSE;
+  name = row ? (const char *) sqlite3_column_text (ex->name_stmt, 0) : NULL;
+  ctx_json_out_string (&ex->out, name != NULL ? name : "(unnamed)", -1);
+  sqlite3_reset (ex->name_stmt);
+  cache_name (ex, name_id, start);
+  return TRUE;
+}
+
 const CtxExportThread *
 ctx_exporter_thread (CtxExporter *ex, gint64 thread_id)
 {
@@ -224,12 +268,15 @@ ctx_export (sqlite3 *db, CtxExportFormat format, FILE *out, CtxExportStats *stat
             GError **error)
 {
   CtxExportStats local_stats = { 0 };
-  CtxExporter ex = { db, { 0 }, stats != NULL ? stats : &local_stats, NULL, NULL, 0 };
+  CtxExporter ex = { db, { 0 }, stats != NULL ? stats : &local_stats, NULL, NULL, 0, NULL,
+                     NULL };
   gboolean ok;
 
   memset (ex.stats, 0, sizeof *ex.stats);
   ex.processes = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, process_free);
   ex.threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, thread_free);
+  ex.names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                    (GDestroyNotify) g_bytes_unref);
   ctx_json_out_init (&ex.out, out);
   sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
   ok = load_processes (&ex, error) && load_threads (&ex, error) && load_base (&ex, error)
@@ -237,6 +284,8 @@ ctx_export (sqlite3 *db, CtxExportFormat format, FILE *out, CtxExportStats *stat
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   if (!ctx_json_out_finish (&ex.out, ok ? error : NULL))
     ok = FALSE;
+  g_hash_table_unref (ex.names);
+  sqlite3_finalize (ex.name_stmt);
   g_hash_table_unref (ex.threads);
   g_hash_table_unref (ex.processes);
   return ok;

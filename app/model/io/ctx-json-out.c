@@ -41,17 +41,14 @@ ctx_json_out_finish (CtxJsonOut *o, GError **error)
 }
 
 void
-ctx_json_out_raw (CtxJsonOut *o, const char *s, gsize n)
+ctx_json_out_raw_slow (CtxJsonOut *o, const char *s, gsize n)
 {
-  if (o->len + n > o->cap)
+  flush (o);
+  if (n > o->cap)
     {
-      flush (o);
-      if (n > o->cap)
-        {
-          if (o->write_errno == 0 && fwrite (s, 1, n, o->fp) != n)
-            o->write_errno = errno != 0 ? errno : EIO;
-          return;
-        }
+      if (o->write_errno == 0 && fwrite (s, 1, n, o->fp) != n)
+        o->write_errno = errno != 0 ? errno : EIO;
+      return;
     }
   memcpy (o->buf + o->len, s, n);
   o->len += n;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -21,7 +22,21 @@ void ctx_json_out_init (CtxJsonOut *o, FILE *fp);
 /* Flushes and frees the buffer; FALSE with *error when any write failed. */
 gboolean ctx_json_out_finish (CtxJsonOut *o, GError **error);
 
-void ctx_json_out_raw (CtxJsonOut *o, const char *s, gsize n);
+void ctx_json_out_raw_slow (CtxJsonOut *o, const char *s, gsize n);
+
+/* Inline: most pieces are a few bytes, called several times per span. */
+static inline void
+ctx_json_out_raw (CtxJsonOut *o, const char *s, gsize n)
+{
+  if (G_LIKELY (o->len + n <= o->cap))
+    {
+      memcpy (o->buf + o->len, s, n);
+      o->len += n;
+    }
+  else
+    ctx_json_out_raw_slow (o, s, n);
+}
+
 #define ctx_json_out_lit(o, lit) ctx_json_out_raw ((o), "" lit, sizeof (lit) - 1)
 void ctx_json_out_int (CtxJsonOut *o, gint64 v);
 /* Writes a quoted decimal ("123") so that 64-bit values survive JavaScript readers. */
