@@ -543,6 +543,54 @@ def case_record_libctxtrace(tmp):
     check(b"probe_worker" in run("tree", out).stdout, "tree")
 
 
+def case_export_odd_rows(tmp):
+    """Rows a buggy or hostile writer could leave: every export stays valid JSON."""
+    db = gen(f"{tmp}/t.db", "--spans", "400", "--threads", "2", "--processes", "1")
+    con = sqlite3.connect(db)
+    con.executescript("""
+        UPDATE span SET attrs = '{"broken": ' WHERE id = 2;
+        UPDATE span SET attrs = '[1, 2, 3]' WHERE id = 3;
+        UPDATE span SET attrs = '"just a string"' WHERE id = 4;
+        UPDATE span SET dur_ns = -50 WHERE id = 5;
+        UPDATE span SET parent_id = 999999 WHERE id = 6;
+        UPDATE span SET thread_id = 77 WHERE id = 7;
+        UPDATE span SET name_id = 4242 WHERE id = 8;
+        UPDATE span SET trace_id = 55 WHERE id = 9;
+        UPDATE span SET status = 9 WHERE id = 10;
+        UPDATE span SET attrs = '{"deep": ' || replace(hex(zeroblob(500)), '00', '[')
+                                || replace(hex(zeroblob(500)), '00', ']') || '}' WHERE id = 11;
+        UPDATE string SET value = CAST(X'626164FFFE0A01225C' AS TEXT) WHERE id = 2;
+        UPDATE thread SET name = NULL WHERE id = 1;
+        UPDATE process SET name = NULL, hostname = NULL, cmdline = NULL;
+        UPDATE trace SET hex = 'not-hex';
+        INSERT INTO event(span_id, thread_id, ts_ns, name_id, attrs) VALUES
+          (NULL, 1, 5, 1, '{'), (999999, 88, 6, 4343, NULL);
+        INSERT INTO link VALUES (12, 888888, 1);
+    """)
+    con.commit()
+    con.close()
+    # Bad attrs: 3 spans and an event; OTLP leaves out events without a span, speedscope
+    # has no attributes at all.
+    for fmt, bad in (("chrome", b"4"), ("speedscope", None), ("otlp", b"3")):
+        p = run("export", "-f", fmt, db)
+        doc = json.loads(p.stdout.decode("utf-8"))  # strict UTF-8, strict JSON
+        check(p.stderr == b"" if bad is None else
+              bad + b" attribute values that were not JSON objects" in p.stderr, p.stderr)
+        if fmt == "otlp":
+            spans = [s for rs in doc["resourceSpans"] for ss in rs["scopeSpans"]
+                     for s in ss["spans"]]
+            for s in spans:
+                int(s["traceId"], 16), int(s["spanId"], 16)
+                check(len(s["traceId"]) == 32 and len(s["spanId"]) == 16, "id lengths")
+                check(int(s["endTimeUnixNano"]) >= int(s["startTimeUnixNano"]), "end >= start")
+        if fmt == "chrome":
+            names = {e["name"] for e in doc["traceEvents"]}
+            check("bad\ufffd\ufffd\n\x01\"\\" in names, f"invalid UTF-8 replaced: {names}")
+            run("import", "-", "-o", f"{tmp}/back.db", stdin=p.stdout)
+    for cmd in ("info", "tree", "stats"):
+        run(cmd, db)
+
+
 def case_output_errors(tmp):
     db = gen(f"{tmp}/t.db", "--spans", "2000")
     if os.path.exists("/dev/full"):

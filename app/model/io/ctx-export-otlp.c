@@ -15,6 +15,9 @@
 #include "ctxtrace.h"
 
 #define OTLP_SPAN_KIND_INTERNAL 1
+/* Protobuf decoders stop at 100 levels of messages (each AnyValue level costs three):
+ * deeper attribute values are written as their JSON text. */
+#define OTLP_MAX_VALUE_DEPTH 24
 
 typedef struct
 {
@@ -27,7 +30,7 @@ typedef struct
   gint64 latest_ns;
 } OtlpWriter;
 
-static void write_any_value (CtxJsonOut *o, JsonNode *node);
+static void write_any_value (CtxJsonOut *o, JsonNode *node, int depth);
 
 static void
 write_value_scalar (CtxJsonOut *o, JsonNode *node)
@@ -63,7 +66,7 @@ write_value_scalar (CtxJsonOut *o, JsonNode *node)
 }
 
 static void
-write_key_values (CtxJsonOut *o, JsonObject *object, gboolean leading_comma)
+write_key_values (CtxJsonOut *o, JsonObject *object, gboolean leading_comma, int depth)
 {
   JsonObjectIter iter;
   const char *key;
@@ -78,13 +81,13 @@ write_key_values (CtxJsonOut *o, JsonObject *object, gboolean leading_comma)
       ctx_json_out_lit (o, "{\"key\":");
       ctx_json_out_string (o, key, -1);
       ctx_json_out_lit (o, ",\"value\":");
-      write_any_value (o, member);
+      write_any_value (o, member, depth);
       ctx_json_out_lit (o, "}");
     }
 }
 
 static void
-write_array_value (CtxJsonOut *o, JsonArray *array)
+write_array_value (CtxJsonOut *o, JsonArray *array, int depth)
 {
   guint n = json_array_get_length (array);
 
@@ -99,14 +102,30 @@ write_array_value (CtxJsonOut *o, JsonArray *array)
     {
       if (i > 0)
         ctx_json_out_lit (o, ",");
-      write_any_value (o, json_array_get_element (array, i));
+      write_any_value (o, json_array_get_element (array, i), depth + 1);
     }
   ctx_json_out_lit (o, "]}}");
 }
 
 static void
-write_any_value (CtxJsonOut *o, JsonNode *node)
+write_as_json_text (CtxJsonOut *o, JsonNode *node)
 {
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  ctx_json_out_lit (o, "{\"stringValue\":");
+  ctx_json_out_string (o, text, -1);
+  ctx_json_out_lit (o, "}");
+}
+
+static void
+write_any_value (CtxJsonOut *o, JsonNode *node, int depth)
+{
+  if (depth >= OTLP_MAX_VALUE_DEPTH && !JSON_NODE_HOLDS_VALUE (node)
+      && !JSON_NODE_HOLDS_NULL (node))
+    {
+      write_as_json_text (o, node);
+      return;
+    }
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_OBJECT:
@@ -116,11 +135,11 @@ write_any_value (CtxJsonOut *o, JsonNode *node)
           break;
         }
       ctx_json_out_lit (o, "{\"kvlistValue\":{\"values\":[");
-      write_key_values (o, json_node_get_object (node), FALSE);
+      write_key_values (o, json_node_get_object (node), FALSE, depth + 1);
       ctx_json_out_lit (o, "]}}");
       break;
     case JSON_NODE_ARRAY:
-      write_array_value (o, json_node_get_array (node));
+      write_array_value (o, json_node_get_array (node), depth);
       break;
     case JSON_NODE_VALUE:
       write_value_scalar (o, node);
@@ -278,7 +297,7 @@ write_event (OtlpWriter *w)
   if (attrs != NULL && json_object_get_size (attrs) > 0)
     {
       ctx_json_out_lit (o, ",\"attributes\":[");
-      write_key_values (o, attrs, FALSE);
+      write_key_values (o, attrs, FALSE, 0);
       ctx_json_out_lit (o, "]");
     }
   ctx_json_out_lit (o, "}");
@@ -350,7 +369,7 @@ write_span_attributes (OtlpWriter *w, const CtxExportThread *t, JsonObject *attr
   if (open)
     ctx_json_out_lit (o, ",{\"key\":\"ctxtrace.open\",\"value\":{\"boolValue\":true}}");
   if (attrs != NULL)
-    write_key_values (o, attrs, TRUE);
+    write_key_values (o, attrs, TRUE, 0);
   ctx_json_out_lit (o, "]");
 }
 
