@@ -156,10 +156,10 @@ ctxtrace_flush (void)
   pthread_mutex_unlock (&ct_state.lock);
 }
 
-CTXTRACE_API const volatile uint32_t *
+CTXTRACE_API const uint32_t *
 ctxtrace_recording_word (void)
 {
-  return (const volatile uint32_t *) &ct_state.gen;
+  return (const uint32_t *) &ct_state.gen;
 }
 
 CTXTRACE_API bool

@@ -140,17 +140,22 @@ CTXTRACE_API void ctxtrace_thread_name (const char *name);
 
 /* The address of a word that is nonzero while recording: the macros test it inline so
  * that a site costs a load and a predicted branch when nothing records. */
-CTXTRACE_API const volatile uint32_t *ctxtrace_recording_word (void);
+CTXTRACE_API const uint32_t *ctxtrace_recording_word (void);
 
-/* Used by the macros; not for direct use. */
-static const volatile uint32_t *ctxtrace_word_;
+/* Used by the macros; not for direct use.  Relaxed atomics: any thread may fill in the
+ * (always identical) pointer, and the word changes under the program's feet. */
+static const uint32_t *ctxtrace_word_;
 
 static inline ctxtrace_span_t
 ctxtrace_scope_begin_ (const ctxtrace_site_t *site)
 {
-  if (__builtin_expect (ctxtrace_word_ == NULL, 0))
-    ctxtrace_word_ = ctxtrace_recording_word ();
-  if (__builtin_expect (*ctxtrace_word_ == 0, 1))
+  const uint32_t *word = __atomic_load_n (&ctxtrace_word_, __ATOMIC_RELAXED);
+  if (__builtin_expect (word == NULL, 0))
+    {
+      word = ctxtrace_recording_word ();
+      __atomic_store_n (&ctxtrace_word_, word, __ATOMIC_RELAXED);
+    }
+  if (__builtin_expect (__atomic_load_n (word, __ATOMIC_RELAXED) == 0, 1))
     return CTXTRACE_NO_SPAN;
   return ctxtrace_begin_site (site);
 }
