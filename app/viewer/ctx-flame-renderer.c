@@ -16,9 +16,7 @@
 #define CLAMP_PX 100000.0
 #define MAX_LABEL_BYTES 256
 #define MAX_LAYOUT_CACHE 4096
-/* Binary searches run on a small contiguous array of every 8th start first: with 10M
- * spans the indirect lookups of a plain search miss the cache at every step. */
-#define COARSE_STEP 8
+#define COARSE_STEP CTX_FLAME_INDEX_STEP
 
 enum
 {
@@ -48,9 +46,7 @@ struct _CtxFlameRenderer
   const CtxSpan *spans;
   gint64 origin;
   guint8 *name_hue;          /* per model string, NO_HUE until computed */
-  guint *row_base;           /* per lane: index of its row 0 in coarse */
-  GArray **coarse;           /* per row: start of every COARSE_STEP-th span (doubles) */
-  guint n_coarse;
+  CtxFlameIndex *index;
   GArray *buckets[N_BUCKETS];
   GArray *labels;
   GArray *running;           /* Box: right ends of spans still open */
@@ -64,7 +60,6 @@ struct _CtxFlameRenderer
   CtxFlameStats stats;
 };
 
-static void build_coarse (CtxFlameRenderer *self);
 static void draw_flow_arrow (CtxFlameRenderer *self, cairo_t *cr, const CtxFlameViewport *vp,
                              guint32 child);
 
@@ -219,6 +214,7 @@ span_bucket (CtxFlameRenderer       *self,
 CtxFlameRenderer *
 ctx_flame_renderer_new (CtxTraceModel        *model,
                         const CtxFlameLayout *layout,
+                        CtxFlameIndex        *index,
                         gint64                origin)
 {
   CtxFlameRenderer *self = g_new0 (CtxFlameRenderer, 1);
@@ -228,13 +224,13 @@ ctx_flame_renderer_new (CtxTraceModel        *model,
   self->layout = layout;
   self->spans = ctx_trace_model_get_spans (model);
   self->origin = origin;
+  self->index = ctx_flame_index_ref (index);
   self->name_hue = g_malloc (MAX (n_strings, 1));
   memset (self->name_hue, NO_HUE, MAX (n_strings, 1));
   for (guint i = 0; i < N_BUCKETS; i++)
     self->buckets[i] = g_array_new (FALSE, FALSE, sizeof (Box));
   self->labels = g_array_new (FALSE, FALSE, sizeof (LabelJob));
   self->running = g_array_new (FALSE, FALSE, sizeof (Box));
-  build_coarse (self);
   self->pango = pango_font_map_create_context (pango_cairo_font_map_get_default ());
   self->font = pango_font_description_from_string ("Sans 9");
   pango_context_set_font_description (self->pango, self->font);
@@ -255,10 +251,7 @@ ctx_flame_renderer_free (CtxFlameRenderer *self)
   g_object_unref (self->scratch);
   g_object_unref (self->pango);
   pango_font_description_free (self->font);
-  for (guint i = 0; i < self->n_coarse; i++)
-    g_array_unref (self->coarse[i]);
-  g_free (self->coarse);
-  g_free (self->row_base);
+  ctx_flame_index_unref (self->index);
   g_free (self->name_hue);
   g_object_unref (self->model);
   g_free (self);
@@ -403,7 +396,7 @@ get_row (CtxFlameRenderer *self,
 {
   const GArray *array = ctx_trace_model_get_lane (self->model, lane)->rows[depth];
   Row row = { (const guint32 *) array->data, array->len,
-              self->coarse[self->row_base[lane] + depth] };
+              ctx_flame_index_get_row (self->index, lane, depth) };
 
   return row;
 }
@@ -463,37 +456,6 @@ lower_bound (CtxFlameRenderer *self,
   return lo;
 }
 
-static void
-build_coarse (CtxFlameRenderer *self)
-{
-  guint n_lanes = ctx_trace_model_get_n_lanes (self->model);
-
-  self->row_base = g_new0 (guint, MAX (n_lanes, 1));
-  for (guint l = 0; l < n_lanes; l++)
-    {
-      self->row_base[l] = self->n_coarse;
-      self->n_coarse += ctx_trace_model_get_lane (self->model, l)->n_rows;
-    }
-  self->coarse = g_new0 (GArray *, MAX (self->n_coarse, 1));
-  for (guint l = 0; l < n_lanes; l++)
-    {
-      const CtxLane *lane = ctx_trace_model_get_lane (self->model, l);
-
-      for (guint d = 0; d < lane->n_rows; d++)
-        {
-          const guint32 *ids = (const guint32 *) lane->rows[d]->data;
-          GArray *c = g_array_sized_new (FALSE, FALSE, sizeof (double),
-                                         lane->rows[d]->len / COARSE_STEP + 1);
-
-          for (guint i = 0; i < lane->rows[d]->len; i += COARSE_STEP)
-            {
-              double t = rel_start (self, ids[i]);
-              g_array_append_val (c, t);
-            }
-          self->coarse[self->row_base[l] + d] = c;
-        }
-    }
-}
 
 static void
 add_box (GArray *array,

@@ -9,6 +9,7 @@
 #include <cairo.h>
 #include <pango/pango.h>
 
+#include "ctx-flame-index.h"
 #include "ctx-flame-layout.h"
 
 G_BEGIN_DECLS
@@ -40,9 +41,10 @@ typedef struct
 
 typedef struct _CtxFlameRenderer CtxFlameRenderer;
 
-/* origin: the absolute time of relative 0 (ctx_session_get_origin()). */
+/* origin: the absolute time of relative 0 (ctx_session_get_origin()); index built for
+ * the same model and origin. */
 CtxFlameRenderer *ctx_flame_renderer_new (CtxTraceModel *model, const CtxFlameLayout *layout,
-                                          gint64 origin);
+                                          CtxFlameIndex *index, gint64 origin);
 void ctx_flame_renderer_free (CtxFlameRenderer *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtxFlameRenderer, ctx_flame_renderer_free)
 

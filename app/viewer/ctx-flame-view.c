@@ -638,8 +638,9 @@ clear_session (CtxFlameView *self)
 }
 
 void
-ctx_flame_view_set_session (CtxFlameView *self,
-                            CtxSession   *session)
+ctx_flame_view_set_session (CtxFlameView  *self,
+                            CtxSession    *session,
+                            CtxFlameIndex *index)
 {
   GtkWidget *widget = GTK_WIDGET (self);
 
@@ -647,10 +648,14 @@ ctx_flame_view_set_session (CtxFlameView *self,
   if (session != NULL)
     {
       CtxTraceModel *model = ctx_session_get_model (session);
+      g_autoptr(CtxFlameIndex) own = NULL;
 
+      if (index == NULL)
+        index = own = ctx_flame_index_new (model, ctx_session_get_origin (session));
       self->session = g_object_ref (session);
       self->layout = ctx_flame_layout_new (model);
-      self->renderer = ctx_flame_renderer_new (model, self->layout, ctx_session_get_origin (session));
+      self->renderer = ctx_flame_renderer_new (model, self->layout, index,
+                                               ctx_session_get_origin (session));
       ctx_flame_renderer_set_font (self->renderer,
                                    pango_context_get_font_description (gtk_widget_get_pango_context (widget)));
       g_signal_connect_object (session, "visible-changed", G_CALLBACK (on_visible_changed), self, 0);

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CtxFlameView, ctx_flame_view, CTX, FLAME_VIEW, GtkWidget)
 
 GtkWidget *ctx_flame_view_new (void);
-void ctx_flame_view_set_session (CtxFlameView *self, CtxSession *session);
+/* index: built for session's model and origin, or NULL to build it now. */
+void ctx_flame_view_set_session (CtxFlameView *self, CtxSession *session, CtxFlameIndex *index);
 CtxSession *ctx_flame_view_get_session (CtxFlameView *self);
 GtkAdjustment *ctx_flame_view_get_vadjustment (CtxFlameView *self);
 /* The current viewport (what the next frame draws). */

@@ -6,23 +6,28 @@
 
 #include "ctx-minimap.h"
 
+struct _CtxMinimapData
+{
+  double bins[CTX_MINIMAP_BINS];
+  gboolean errors[CTX_MINIMAP_BINS];
+};
+
 struct _CtxMinimap
 {
   GtkWidget parent_instance;
 
   CtxSession *session;
-  double bins[CTX_MINIMAP_BINS];
-  gboolean errors[CTX_MINIMAP_BINS];
+  CtxMinimapData *data;
   double drag_offset;  /* pointer time minus window start when the drag began */
 };
 
 G_DEFINE_FINAL_TYPE (CtxMinimap, ctx_minimap, GTK_TYPE_WIDGET)
 
 static void
-add_coverage (CtxMinimap *self,
-              double      start,
-              double      end,
-              double      bin_ns)
+add_coverage (CtxMinimapData *self,
+              double          start,
+              double          end,
+              double          bin_ns)
 {
   guint first = (guint) CLAMP (start / bin_ns, 0, CTX_MINIMAP_BINS - 1);
   guint last = (guint) CLAMP (end / bin_ns, 0, CTX_MINIMAP_BINS - 1);
@@ -36,39 +41,45 @@ add_coverage (CtxMinimap *self,
     }
 }
 
-static void
-compute_bins (CtxMinimap *self)
+CtxMinimapData *
+ctx_minimap_data_new (CtxSession *session)
 {
-  CtxTraceModel *model = ctx_session_get_model (self->session);
-  double bin_ns = ctx_session_get_duration (self->session) / CTX_MINIMAP_BINS;
+  CtxMinimapData *self = g_new0 (CtxMinimapData, 1);
+  CtxTraceModel *model = ctx_session_get_model (session);
+  double bin_ns = ctx_session_get_duration (session) / CTX_MINIMAP_BINS;
   const CtxSpan *spans = ctx_trace_model_get_spans (model);
   guint n_lanes = ctx_trace_model_get_n_lanes (model);
   guint n = ctx_trace_model_get_n_spans (model);
 
-  memset (self->bins, 0, sizeof self->bins);
-  memset (self->errors, 0, sizeof self->errors);
   for (guint l = 0; l < n_lanes; l++)
     {
       const CtxLane *lane = ctx_trace_model_get_lane (model, l);
       const guint32 *ids = lane->n_rows > 0 ? (const guint32 *) lane->rows[0]->data : NULL;
 
       for (guint i = 0; lane->n_rows > 0 && i < lane->rows[0]->len; i++)
-        add_coverage (self, ctx_session_span_start (self->session, ids[i]),
-                      ctx_session_span_end (self->session, ids[i]), bin_ns);
+        add_coverage (self, ctx_session_span_start (session, ids[i]),
+                      ctx_session_span_end (session, ids[i]), bin_ns);
     }
   for (guint b = 0; b < CTX_MINIMAP_BINS; b++)
     self->bins[b] = n_lanes > 0 ? MIN (self->bins[b] / n_lanes, 1) : 0;
   for (guint i = 0; i < n; i++)
     if (spans[i].status == 2)
-      self->errors[(guint) CLAMP (ctx_session_span_start (self->session, i) / bin_ns, 0,
+      self->errors[(guint) CLAMP (ctx_session_span_start (session, i) / bin_ns, 0,
                                   CTX_MINIMAP_BINS - 1)] = TRUE;
+  return self;
+}
+
+void
+ctx_minimap_data_free (CtxMinimapData *data)
+{
+  g_free (data);
 }
 
 double
 ctx_minimap_get_bin (CtxMinimap *self,
                      guint       i)
 {
-  return i < CTX_MINIMAP_BINS ? self->bins[i] : 0;
+  return i < CTX_MINIMAP_BINS && self->data != NULL ? self->data->bins[i] : 0;
 }
 
 static void
@@ -89,8 +100,8 @@ append_histogram (CtxMinimap  *self,
 
       for (guint b = b0; b < b1 && b < CTX_MINIMAP_BINS; b++)
         {
-          v = MAX (v, self->bins[b]);
-          err |= self->errors[b];
+          v = MAX (v, self->data->bins[b]);
+          err |= self->data->errors[b];
         }
       if (v > 0)
         gtk_snapshot_append_color (snapshot, &fill,
@@ -129,7 +140,7 @@ ctx_minimap_snapshot (GtkWidget   *widget,
   CtxMinimap *self = CTX_MINIMAP (widget);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
 
-  if (self->session == NULL || width <= 0)
+  if (self->session == NULL || self->data == NULL || width <= 0)
     return;
   append_histogram (self, snapshot, width, height);
   append_window (self, snapshot, width, height);
@@ -197,15 +208,19 @@ on_drag_update (GtkGestureDrag *gesture,
 }
 
 void
-ctx_minimap_set_session (CtxMinimap *self,
-                         CtxSession *session)
+ctx_minimap_set_session (CtxMinimap     *self,
+                         CtxSession     *session,
+                         CtxMinimapData *data)
 {
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  g_clear_pointer (&self->data, ctx_minimap_data_free);
+  self->data = data;
   if (session != NULL)
     {
-      compute_bins (self);
+      if (self->data == NULL)
+        self->data = ctx_minimap_data_new (session);
       g_signal_connect_object (session, "visible-changed", G_CALLBACK (gtk_widget_queue_draw),
                                self, G_CONNECT_SWAPPED);
     }
@@ -215,7 +230,7 @@ ctx_minimap_set_session (CtxMinimap *self,
 static void
 ctx_minimap_dispose (GObject *object)
 {
-  ctx_minimap_set_session (CTX_MINIMAP (object), NULL);
+  ctx_minimap_set_session (CTX_MINIMAP (object), NULL, NULL);
   G_OBJECT_CLASS (ctx_minimap_parent_class)->dispose (object);
 }
 

@@ -101,28 +101,28 @@ ctx_session_init (CtxSession *self)
   self->tsel_end = 0;
 }
 
-/* The time axis covers the spans.  The model's range also counts process rows, whose
- * start can be far earlier than any span (a bogus or zero start_ns would otherwise make
- * "fit" show decades of nothing). */
+/* The time axis starts at the earliest span: the model's range also counts process rows,
+ * whose start can be far earlier than any span (a zero start_ns would otherwise make "fit"
+ * show decades of nothing).  Rows are sorted by start, so their first spans suffice. */
 static void
 span_extent (CtxTraceModel *model,
              gint64        *start,
              gint64        *end)
 {
   const CtxSpan *spans = ctx_trace_model_get_spans (model);
-  guint n = ctx_trace_model_get_n_spans (model);
+  guint n_lanes = ctx_trace_model_get_n_lanes (model);
+  gint64 first = G_MAXINT64;
 
-  *start = ctx_trace_model_get_start_ns (model);
-  *end = ctx_trace_model_get_end_ns (model);
-  if (n == 0)
-    return;
-  *start = G_MAXINT64;
-  *end = G_MININT64;
-  for (guint i = 0; i < n; i++)
+  for (guint l = 0; l < n_lanes; l++)
     {
-      *start = MIN (*start, spans[i].start_ns);
-      *end = MAX (*end, MAX (spans[i].end_ns, spans[i].start_ns));
+      const CtxLane *lane = ctx_trace_model_get_lane (model, l);
+
+      for (guint d = 0; d < lane->n_rows; d++)
+        if (lane->rows[d]->len > 0)
+          first = MIN (first, spans[g_array_index (lane->rows[d], guint32, 0)].start_ns);
     }
+  *start = first != G_MAXINT64 ? first : ctx_trace_model_get_start_ns (model);
+  *end = MAX (ctx_trace_model_get_end_ns (model), *start);
 }
 
 CtxSession *

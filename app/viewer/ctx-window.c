@@ -98,19 +98,52 @@ on_selected_changed (CtxWindow *self)
     }
 }
 
-static void
-show_trace (CtxWindow     *self,
-            CtxTraceModel *model)
+/* What the views need beyond the model, computed off the main thread: reading 10M spans
+ * for the flame chart's index and the overview takes a few hundred milliseconds. */
+typedef struct
 {
+  CtxSession *session;
+  CtxFlameIndex *index;
+  CtxMinimapData *overview;
+} Prepared;
+
+static void
+prepared_free (Prepared *p)
+{
+  g_clear_object (&p->session);
+  g_clear_pointer (&p->index, ctx_flame_index_unref);
+  g_clear_pointer (&p->overview, ctx_minimap_data_free);
+  g_free (p);
+}
+
+static void
+prepare_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Prepared *p = task_data;
+  CtxTraceModel *model = ctx_session_get_model (p->session);
+
+  p->index = ctx_flame_index_new (model, ctx_session_get_origin (p->session));
+  p->overview = ctx_minimap_data_new (p->session);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_trace (CtxWindow *self,
+            Prepared  *p)
+{
+  CtxTraceModel *model = ctx_session_get_model (p->session);
   g_autofree char *basename = g_file_get_basename (self->file);
   g_autofree char *summary = NULL;
 
   g_clear_object (&self->session);
-  self->session = ctx_session_new (model);
+  self->session = g_object_ref (p->session);
   g_signal_connect_object (self->session, "notify::selected", G_CALLBACK (on_selected_changed),
                            self, G_CONNECT_SWAPPED);
-  ctx_flame_view_set_session (self->flame_view, self->session);
-  ctx_minimap_set_session (self->minimap, self->session);
+  ctx_flame_view_set_session (self->flame_view, self->session, p->index);
+  ctx_minimap_set_session (self->minimap, self->session, g_steal_pointer (&p->overview));
   ctx_details_pane_set_session (self->details, self->session);
   ctx_search_bar_set_session (self->search_bar, self->session);
   summary = trace_summary (model, self->session);
@@ -174,6 +207,35 @@ load_data_free (LoadData *data)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
 
 static void
+on_prepared (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(LoadData) data = user_data;
+  CtxWindow *self = data->self;
+  Prepared *p = g_task_get_task_data (G_TASK (result));
+
+  if (data->cancellable != self->cancellable || g_cancellable_is_cancelled (data->cancellable))
+    return;
+  g_clear_object (&self->cancellable);
+  stop_progress (self);
+  show_trace (self, p);
+}
+
+static void
+prepare (CtxWindow     *self,
+         CtxTraceModel *model,
+         LoadData      *data)
+{
+  Prepared *p = g_new0 (Prepared, 1);
+  g_autoptr(GTask) task = g_task_new (NULL, data->cancellable, on_prepared, data);
+
+  p->session = ctx_session_new (model);
+  g_task_set_task_data (task, p, (GDestroyNotify) prepared_free);
+  g_task_run_in_thread (task, prepare_in_thread);
+}
+
+static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -185,17 +247,18 @@ on_loaded (GObject      *source,
 
   if (data->cancellable != self->cancellable || g_cancellable_is_cancelled (data->cancellable))
     return;
-  g_clear_object (&self->cancellable);
-  stop_progress (self);
   if (model == NULL)
     {
       g_autofree char *basename = g_file_get_basename (self->file);
+
+      g_clear_object (&self->cancellable);
+      stop_progress (self);
       set_titles (self, basename, NULL);
       show_error (self, error);
       ctx_window_actions_update (self);
       return;
     }
-  show_trace (self, model);
+  prepare (self, model, g_steal_pointer (&data));
 }
 
 void

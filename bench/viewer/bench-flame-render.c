@@ -168,6 +168,7 @@ main (int argc, char *argv[])
   };
   g_autoptr(GArray) base = g_array_new (FALSE, FALSE, sizeof (double));
   Bench b = { 0 };
+  g_autoptr(CtxFlameIndex) index = NULL;
   double baseline;
   guint drawn;
 
@@ -182,7 +183,8 @@ main (int argc, char *argv[])
   model = load_trace (path, n_spans);
   b.session = ctx_session_new (model);
   b.layout = ctx_flame_layout_new (model);
-  b.renderer = ctx_flame_renderer_new (model, b.layout, ctx_session_get_origin (b.session));
+  index = ctx_flame_index_new (model, ctx_session_get_origin (b.session));
+  b.renderer = ctx_flame_renderer_new (model, b.layout, index, ctx_session_get_origin (b.session));
   b.surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
   b.cr = cairo_create (b.surface);
   draw_frame (&b, 0, ctx_session_get_duration (b.session));  /* warm font caches */

@@ -13,6 +13,7 @@ typedef struct
   CtxTraceModel *model;
   CtxSession *session;
   CtxFlameLayout *layout;
+  CtxFlameIndex *index;
   CtxFlameRenderer *renderer;
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -40,7 +41,8 @@ fixture_attach (Fixture *f, CtxTraceModel *model)
   f->model = model;
   f->session = ctx_session_new (model);
   f->layout = ctx_flame_layout_new (model);
-  f->renderer = ctx_flame_renderer_new (model, f->layout, ctx_session_get_origin (f->session));
+  f->index = ctx_flame_index_new (model, ctx_session_get_origin (f->session));
+  f->renderer = ctx_flame_renderer_new (model, f->layout, f->index, ctx_session_get_origin (f->session));
   f->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
   f->cr = cairo_create (f->surface);
 }
@@ -65,6 +67,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   cairo_destroy (f->cr);
   cairo_surface_destroy (f->surface);
   ctx_flame_renderer_free (f->renderer);
+  ctx_flame_index_unref (f->index);
   ctx_flame_layout_free (f->layout);
   g_object_unref (f->session);
   g_object_unref (f->model);

@@ -1,0 +1,24 @@
+/* ctx-flame-index.h: per lane row, the start of every CTX_FLAME_INDEX_STEP-th span as a
+ * contiguous array of relative times.  The flame chart's binary searches run on it first:
+ * with 10M spans the indirect lookups of a plain search miss the cache at every step.
+ * Building it reads 1/8 of the spans, so it is built off the main thread (thread-safe:
+ * only reads the model). */
+#pragma once
+
+#include "ctx-trace-model.h"
+
+G_BEGIN_DECLS
+
+#define CTX_FLAME_INDEX_STEP 8
+
+typedef struct _CtxFlameIndex CtxFlameIndex;
+
+CtxFlameIndex *ctx_flame_index_new (CtxTraceModel *model, gint64 origin);
+CtxFlameIndex *ctx_flame_index_ref (CtxFlameIndex *self);
+void ctx_flame_index_unref (CtxFlameIndex *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtxFlameIndex, ctx_flame_index_unref)
+
+/* Relative starts of spans 0, STEP, 2*STEP... of the row at depth of lane. */
+const GArray *ctx_flame_index_get_row (CtxFlameIndex *self, guint lane, guint depth);
+
+G_END_DECLS
