@@ -27,10 +27,12 @@ gboolean
 ctx_cli_parse (const char *command, const char *parameter, const char *summary,
                const GOptionEntry *entries, int *argc, char ***argv, int *exit_code)
 {
-  g_autofree char *param = g_strdup_printf ("%s %s", command, parameter);
-  g_autoptr (GOptionContext) context = g_option_context_new (param);
+  g_autofree char *prgname = g_strdup_printf ("ctxtrace %s", command);
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter);
   g_autoptr (GError) error = NULL;
 
+  /* --help then reads "ctxtrace export [OPTION…] FILE". */
+  g_set_prgname (prgname);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);

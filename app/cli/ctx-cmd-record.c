@@ -125,10 +125,10 @@ parse (int *argc, char ***argv, RecordOptions *opts, int *exit_code)
     { "force", 0, 0, G_OPTION_ARG_NONE, &opts->force, "Replace OUT.db if it exists", NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("record -o OUT.db -- PROGRAM "
-                                                             "[ARGS...]");
+  g_autoptr (GOptionContext) context = g_option_context_new ("-o OUT.db -- PROGRAM [ARGS...]");
   g_autoptr (GError) error = NULL;
 
+  g_set_prgname ("ctxtrace record");
   g_option_context_set_summary (context, "Run PROGRAM with recording on (CTXTRACE_DB set), "
                                 "print a summary, exit with PROGRAM's status.");
   g_option_context_add_main_entries (context, entries, NULL);
