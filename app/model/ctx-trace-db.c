@@ -309,7 +309,7 @@ ctx_trace_db_guard_end (sqlite3 *db)
 }
 
 static CtxTraceError
-code_for (int rc, const char *msg)
+code_for (int rc)
 {
   switch (rc & 0xff)
     {
@@ -320,8 +320,10 @@ code_for (int rc, const char *msg)
     case SQLITE_SCHEMA:
       return CTX_TRACE_ERROR_CORRUPT;
     case SQLITE_ERROR:
-      return strstr (msg, "no such") != NULL || strstr (msg, "malformed") != NULL
-             ? CTX_TRACE_ERROR_CORRUPT : CTX_TRACE_ERROR_BAD_QUERY;
+      /* Our own queries are fixed: an error means the file's schema is not ours (missing
+       * table or column, a view or trigger where a table should be).  Search reports
+       * errors in a user's filter itself. */
+      return CTX_TRACE_ERROR_CORRUPT;
     case SQLITE_IOERR:
       return rc == SQLITE_IOERR_SHORT_READ ? CTX_TRACE_ERROR_CORRUPT : CTX_TRACE_ERROR_UNREADABLE;
     default:
@@ -342,7 +344,7 @@ ctx_trace_db_set_error (sqlite3 *db, int rc, const CtxDbGuard *guard, const char
                  "The query on “%s” took too long and was stopped", name);
   else if ((rc & 0xff) == SQLITE_INTERRUPT)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Reading “%s” was cancelled", name);
-  else if ((code = code_for (rc, msg)) == CTX_TRACE_ERROR_CORRUPT)
+  else if ((code = code_for (rc)) == CTX_TRACE_ERROR_CORRUPT)
     g_set_error (error, CTX_TRACE_ERROR, code, "“%s” is damaged or not a complete trace: %s",
                  name, msg);
   else if (code == CTX_TRACE_ERROR_NOT_SQLITE)

@@ -548,6 +548,9 @@ ctx_gen_bad (const char *path, const char *kind, GError **error)
     return damage (path, g_str_equal (kind, "truncated"), error);
   if (g_str_equal (kind, "no-span-table"))
     return gen_simple (path, "DROP TABLE span", error);
+  if (g_str_equal (kind, "span-view"))
+    return gen_simple (path, "ALTER TABLE span RENAME TO real_span;"
+                       " CREATE VIEW span AS SELECT * FROM real_span", error);
   if (g_str_equal (kind, "deep-json") || g_str_equal (kind, "invalid-json"))
     return gen_deep_json (path, g_str_equal (kind, "deep-json"), error);
   if (g_str_equal (kind, "huge-name"))

@@ -65,7 +65,7 @@ gboolean ctx_gen_trace (const char *path, const CtxGenOptions *options, guint *n
                         GError **error);
 
 /* Bad files: "empty" (0 bytes), "text", "foreign" (another SQLite db), "newer" (schema 2),
- * "truncated", "corrupt-page", "no-span-table", "deep-json", "invalid-json", "huge-name",
+ * "truncated", "corrupt-page", "no-span-table", "span-view", "deep-json", "invalid-json", "huge-name",
  * "many-children", "bad-times", "int64-limits". */
 gboolean ctx_gen_bad (const char *path, const char *kind, GError **error);
 

@@ -119,6 +119,7 @@ test_simple_kinds (Fixture *f, gconstpointer data)
     { "truncated", CTX_TRACE_ERROR_CORRUPT, "truncated" },
     { "corrupt-page", CTX_TRACE_ERROR_CORRUPT, NULL },
     { "no-span-table", CTX_TRACE_ERROR_CORRUPT, "span" },
+    { "span-view", CTX_TRACE_ERROR_CORRUPT, "span" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
