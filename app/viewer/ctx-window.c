@@ -503,6 +503,17 @@ ctx_window_get_details (CtxWindow *self)
   return self->details;
 }
 
+guint
+ctx_window_get_n_recent (CtxWindow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
 CtxSearchBar *
 ctx_window_get_search_bar (CtxWindow *self)
 {

@@ -5,6 +5,7 @@
 
 #include "ctx-application.h"
 #include "ctx-gen-trace.h"
+#include "ctx-minimap.h"
 #include "ctx-window.h"
 
 #define WAIT_SECONDS 60
@@ -159,6 +160,20 @@ rendered_colors (CtxWindow *win, GtkWidget *widget)
   return g_hash_table_size (seen);
 }
 
+static GtkWidget *
+find_child (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_child (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static guint32
 span_with_flags (CtxTraceModel *model, guint8 status, guint8 flags)
 {
@@ -181,7 +196,61 @@ test_welcome (void)
   g_assert_true (ctx_window_is_empty (win));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (win), "export"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "open"));
+  /* Ctrl+? opens the shortcuts window: GtkApplication found our help overlay. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (win), "show-help-overlay"));
   gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return w;
+    }
+  return NULL;
+}
+
+static void
+test_about_recent_drop (void)
+{
+  g_autofree char *path = generated ("good.db", 3000);
+  CtxWindow *win = open_path (path);
+  CtxWindow *fresh;
+  GtkWindow *about;
+  GtkEventController *drop;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GSList *files = g_slist_prepend (NULL, file);
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
+  g_assert_nonnull (about);
+  gtk_window_destroy (about);
+  gtk_window_destroy (GTK_WINDOW (win));
+
+  /* The trace just opened is offered on the welcome page of a new window... */
+  fresh = ctx_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (fresh));
+  spin (50);
+  g_assert_cmpuint (ctx_window_get_n_recent (fresh), >=, 1);
+  /* ...and dropping the file on that window opens it there. */
+  drop = find_controller (GTK_WIDGET (fresh), GTK_TYPE_DROP_TARGET);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_slist_free (files);
+  g_assert_true (accepted);
+  iterate_until (loaded_and_drawn, fresh);
+  g_assert_cmpstr (ctx_window_get_page (fresh), ==, "trace");
+  g_assert_true (g_file_equal (ctx_window_get_file (fresh), file));
+  gtk_window_destroy (GTK_WINDOW (fresh));
 }
 
 static void
@@ -200,6 +269,24 @@ test_open_draws (void)
   /* The frame drawn on screen had spans or merged blocks in it and labels. */
   g_assert_cmpuint (stats->n_spans + stats->n_merged, >, 0);
   g_assert_cmpuint (rendered_colors (win, GTK_WIDGET (view)), >, 10);
+  /* The overview shows activity somewhere. */
+  {
+    double busiest = 0;
+    for (guint i = 0; i < CTX_MINIMAP_BINS; i++)
+      busiest = MAX (busiest, ctx_minimap_get_bin (CTX_MINIMAP (find_child (GTK_WIDGET (win), CTX_TYPE_MINIMAP)), i));
+    g_assert_cmpfloat (busiest, >, 0.5);
+  }
+  /* Clicking a lane header collapses the lane, clicking again expands it. */
+  {
+    guint lane = ctx_trace_model_get_spans (ctx_session_get_model (session))[0].lane;
+    graphene_rect_t rect;
+
+    g_assert_true (ctx_flame_view_get_span_rect (view, 0, &rect));
+    /* The header sits right above the lane's row 0. */
+    click_at (win, 1, 100, rect.origin.y - ctx_trace_model_get_spans (ctx_session_get_model (session))[0].depth * CTX_FLAME_ROW_HEIGHT - CTX_FLAME_LANE_HEADER_HEIGHT / 2.0);
+    g_assert_true (ctx_flame_view_get_lane_collapsed (view, lane));
+    g_assert_false (ctx_flame_view_get_span_rect (view, 0, &rect));
+  }
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -567,6 +654,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/keys", test_keys);
   g_test_add_func ("/window/export", test_export);
   g_test_add_func ("/window/search", test_search);
+  g_test_add_func ("/window/about-recent-drop", test_about_recent_drop);
   g_test_add_func ("/window/bad-files", test_bad_files);
   g_test_add_func ("/window/hostile-attributes", test_hostile_attributes);
   g_test_add_func ("/window/one-window-per-file", test_one_window_per_file);
