@@ -406,7 +406,6 @@ write_span (OtlpWriter *w, sqlite3_stmt *stmt, GError **error)
   gint64 start = sqlite3_column_int64 (stmt, 3);
   gboolean open = sqlite3_column_type (stmt, 4) == SQLITE_NULL;
   gint64 end = open ? MAX (w->latest_ns, start) : start + MAX (sqlite3_column_int64 (stmt, 4), 0);
-  const char *name = (const char *) sqlite3_column_text (stmt, 6);
   g_autoptr (JsonObject) attrs = parse_attrs (ctx_exporter_attrs (w->ex, stmt, 7));
 
   switch_resource (w, t->process);
@@ -420,7 +419,8 @@ write_span (OtlpWriter *w, sqlite3_stmt *stmt, GError **error)
       write_hex_id (o, sqlite3_column_int64 (stmt, 1));
     }
   ctx_json_out_lit (o, ",\"name\":");
-  ctx_json_out_string (o, name != NULL ? name : "(unnamed)", -1);
+  if (!ctx_exporter_write_name (w->ex, sqlite3_column_int64 (stmt, 6), error))
+    return FALSE;
   ctx_json_out_lit (o, ",\"kind\":1,\"startTimeUnixNano\":");
   ctx_json_out_int_string (o, start);
   ctx_json_out_lit (o, ",\"endTimeUnixNano\":");
@@ -456,9 +456,9 @@ static gboolean
 write_spans (OtlpWriter *w, GError **error)
 {
   sqlite3_stmt *stmt = ctx_exporter_prepare (w->ex,
-      "SELECT s.id, s.parent_id, s.thread_id, s.start_ns, s.dur_ns, s.status, n.value, "
+      "SELECT s.id, s.parent_id, s.thread_id, s.start_ns, s.dur_ns, s.status, s.name_id, "
       CTX_EXPORT_ATTRS_SQL ("s.attrs") ", t.hex, s.trace_id FROM span s"
-      " LEFT JOIN string n ON n.id = s.name_id LEFT JOIN trace t ON t.id = s.trace_id"
+      " LEFT JOIN trace t ON t.id = s.trace_id"
       " ORDER BY s.id", error);
   gboolean row = FALSE, ok;
 

@@ -77,13 +77,13 @@ ctx_exporter_latest_ns (CtxExporter *ex, gint64 *latest, GError **error)
 #define NAME_CACHE_MAX 65536
 
 static void
-cache_name (CtxExporter *ex, gint64 name_id, gsize start)
+cache_name (CtxExporter *ex, gint64 name_id, gsize start, guint64 flushes)
 {
   CtxJsonOut *o = &ex->out;
   gint64 *key;
 
-  if (o->len <= start || g_hash_table_size (ex->names) >= NAME_CACHE_MAX)
-    return;  /* flushed meanwhile, or full */
+  if (o->flushes != flushes || g_hash_table_size (ex->names) >= NAME_CACHE_MAX)
+    return;  /* the text was flushed while being written, or the cache is full */
   key = g_memdup2 (&name_id, sizeof name_id);
   g_hash_table_insert (ex->names, key, g_bytes_new (o->buf + start, o->len - start));
 }
@@ -93,6 +93,7 @@ ctx_exporter_write_name (CtxExporter *ex, gint64 name_id, GError **error)
 {
   GBytes *cached = g_hash_table_lookup (ex->names, &name_id);
   gsize start = ex->out.len, size;
+  guint64 flushes = ex->out.flushes;
   const char *name;
   gboolean row = FALSE;
 
@@ -112,7 +113,7 @@ ctx_exporter_write_name (CtxExporter *ex, gint64 name_id, GError **error)
   name = row ? (const char *) sqlite3_column_text (ex->name_stmt, 0) : NULL;
   ctx_json_out_string (&ex->out, name != NULL ? name : "(unnamed)", -1);
   sqlite3_reset (ex->name_stmt);
-  cache_name (ex, name_id, start);
+  cache_name (ex, name_id, start, flushes);
   return TRUE;
 }
 

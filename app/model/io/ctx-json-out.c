@@ -16,6 +16,7 @@ ctx_json_out_init (CtxJsonOut *o, FILE *fp)
   o->buf = g_malloc (o->cap);
   o->len = 0;
   o->write_errno = 0;
+  o->flushes = 0;
 }
 
 static void
@@ -24,6 +25,7 @@ flush (CtxJsonOut *o)
   if (o->len > 0 && o->write_errno == 0 && fwrite (o->buf, 1, o->len, o->fp) != o->len)
     o->write_errno = errno != 0 ? errno : EIO;
   o->len = 0;
+  o->flushes++;
 }
 
 gboolean

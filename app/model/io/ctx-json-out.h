@@ -16,6 +16,7 @@ typedef struct
   gsize len;
   gsize cap;
   int write_errno;  /* 0, or the errno of the first failed write */
+  guint64 flushes;  /* buffer flushes so far: text in buf since a mark is intact if unchanged */
 } CtxJsonOut;
 
 void ctx_json_out_init (CtxJsonOut *o, FILE *fp);
