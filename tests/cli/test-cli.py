@@ -264,6 +264,13 @@ def case_export_streams(tmp):
         # grow with its output.  ASan's shadow memory makes RSS meaningless there.
         if os.environ.get("CTX_SANITIZE", "none") == "none":
             check(rss < 60 or rss <= before, f"{fmt} export used {rss:.0f} MB for {size_mb:.0f} MB")
+    # Names come from a cache across dozens of buffer flushes: all still right.
+    per_name = {}
+    for e in json.load(open(f"{tmp}/big.chrome"))["traceEvents"]:
+        if e["ph"] == "X":
+            per_name[e["name"]] = per_name.get(e["name"], 0) + 1
+    check(per_name == dict(rows(db, "SELECT n.value, count(*) FROM span s JOIN string n "
+                                    "ON n.id = s.name_id GROUP BY n.value")), "names per span")
 
 
 def import_json(tmp, text, *extra, code=0):
