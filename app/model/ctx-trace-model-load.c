@@ -458,8 +458,30 @@ reread_open_spans (CtxTraceModel *self, const CtxDbGuard *guard, GError **error)
   return finish_stmt (self, stmt, rc, guard, error);
 }
 
+/* Ids are unique, so reading ids up to last + max_spans reads at most max_spans rows. */
+static gboolean
+read_bounded (CtxTraceModel *self, const CtxDbGuard *guard, guint max_spans, gboolean *more,
+              GError **error)
+{
+  gint64 until = max_spans == 0 ? G_MAXINT64 : ctx_sat_add (self->last_span_id, max_spans);
+  gint64 last = 0;
+
+  if (!read_rows (self, guard, until, FALSE, NULL, error))
+    return FALSE;
+  *more = FALSE;
+  if (until == G_MAXINT64)
+    return TRUE;
+  if (!ctx_trace_db_query_int (self->db, "SELECT coalesce(max(id), 0) FROM span", self->path,
+                               &last, error))
+    return FALSE;
+  *more = last > until;
+  if (*more)
+    self->last_span_id = until;  /* the id range read, even where it had holes */
+  return TRUE;
+}
+
 gboolean
-ctx_trace_model_read_new (CtxTraceModel *self, GError **error)
+ctx_trace_model_read_new (CtxTraceModel *self, guint max_spans, gboolean *more, GError **error)
 {
   CtxDbGuard guard = { .deadline_us = g_get_monotonic_time () + 10 * G_USEC_PER_SEC };
   gboolean ok;
@@ -468,7 +490,7 @@ ctx_trace_model_read_new (CtxTraceModel *self, GError **error)
     return FALSE;
   ctx_trace_db_guard_begin (self->db, &guard);
   ok = reread_open_spans (self, &guard, error)
-       && read_rows (self, &guard, G_MAXINT64, FALSE, NULL, error);
+       && read_bounded (self, &guard, max_spans, more, error);
   ctx_trace_db_guard_end (self->db);
   ctx_trace_db_end (self->db);
   return ok;

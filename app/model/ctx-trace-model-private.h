@@ -33,6 +33,7 @@ struct _CtxTraceModel
   sqlite3 *db;
   CtxFileId file_id;
   gint64 data_version;
+  gboolean more_pending;  /* a bounded refresh left committed spans unread */
 
   /* Workers (search, aggregation) read spans, strings and lanes under the reader side;
    * refresh, on the model's thread, changes them under the writer side. */
@@ -113,8 +114,10 @@ void ctx_trace_model_fix_span (CtxTraceModel *self, guint32 span, gint64 name_id
 gboolean ctx_trace_model_read_all (CtxTraceModel *self, GCancellable *cancellable,
                                    CtxProgressFunc progress, gpointer user_data,
                                    GError **error);
-/* Reads what was committed since last_*_id and re-reads the spans that were open. */
-gboolean ctx_trace_model_read_new (CtxTraceModel *self, GError **error);
+/* Reads what was committed since last_*_id (at most max_spans spans unless 0) and re-reads
+ * the spans that were open; *more when spans remain. */
+gboolean ctx_trace_model_read_new (CtxTraceModel *self, guint max_spans, gboolean *more,
+                                   GError **error);
 void ctx_trace_model_free_lane (gpointer lane);
 void ctx_trace_model_clear_process (gpointer process);
 

@@ -397,26 +397,46 @@ ctx_trace_model_fetch_details (CtxTraceModel *self, guint32 span, GError **error
 /* ---- Live refresh */
 
 gboolean
-ctx_trace_model_refresh (CtxTraceModel *self, gboolean *changed, GError **error)
+ctx_trace_model_refresh_bounded (CtxTraceModel *self, guint max_spans, gboolean *changed,
+                                 gboolean *more, GError **error)
 {
   gint64 version = 0;
-  gboolean ok;
+  gboolean ok, left = FALSE;
 
   g_return_val_if_fail (CTX_IS_TRACE_MODEL (self), FALSE);
   if (changed != NULL)
     *changed = FALSE;
+  if (more != NULL)
+    *more = FALSE;
   if (!ctx_trace_db_check_same_file (self->path, &self->file_id, error)
       || !ctx_trace_db_query_int (self->db, "PRAGMA data_version", self->path, &version, error))
     return FALSE;
+  if (version == self->data_version && !self->more_pending)
+    return TRUE;
   /* A search or statistics worker is reading the arrays: try again on the next tick
    * rather than stall the caller's main loop behind it. */
-  if (version == self->data_version || !g_rw_lock_writer_trylock (&self->lock))
-    return TRUE;
-  ok = ctx_trace_model_read_new (self, error);
+  if (!g_rw_lock_writer_trylock (&self->lock))
+    {
+      if (more != NULL)
+        *more = TRUE;
+      return TRUE;
+    }
+  ok = ctx_trace_model_read_new (self, max_spans, &left, error);
   g_rw_lock_writer_unlock (&self->lock);
   if (ok)
-    self->data_version = version;
+    {
+      self->data_version = version;
+      self->more_pending = left;
+    }
   if (changed != NULL)
     *changed = ok;
+  if (more != NULL)
+    *more = ok && left;
   return ok;
+}
+
+gboolean
+ctx_trace_model_refresh (CtxTraceModel *self, gboolean *changed, GError **error)
+{
+  return ctx_trace_model_refresh_bounded (self, 0, changed, NULL, error);
 }

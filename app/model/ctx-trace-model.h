@@ -144,5 +144,9 @@ CtxSpanDetails *ctx_trace_model_fetch_details (CtxTraceModel *self, guint32 span
  * by process); span indices never change.  CTX_TRACE_ERROR_GONE if the file was deleted
  * or replaced. */
 gboolean ctx_trace_model_refresh (CtxTraceModel *self, gboolean *changed, GError **error);
+/* The same reading at most max_spans new spans (0: all); *more is set when committed spans
+ * remain: call again (from an idle, say) to keep each main-loop tick short. */
+gboolean ctx_trace_model_refresh_bounded (CtxTraceModel *self, guint max_spans,
+                                          gboolean *changed, gboolean *more, GError **error);
 
 G_END_DECLS

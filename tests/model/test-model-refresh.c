@@ -211,6 +211,29 @@ test_checkpoint_not_blocked (Fixture *f, gconstpointer data)
   g_assert_true (ctx_gen_exec (f->writer, "BEGIN", NULL));
 }
 
+/* A bounded refresh reads at most N spans per call and says when more remain. */
+static void
+test_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean changed = FALSE, more = FALSE;
+  guint expected[] = { 22, 42, 52, 52 };
+
+  for (int i = 0; i < 50; i++)
+    SPAN (f->writer, 0, 0, 1, "burst", 1000 + i * 10, 5, 0, FALSE);
+  commit (f);
+  for (guint k = 0; k < G_N_ELEMENTS (expected); k++)
+    {
+      g_assert_true (ctx_trace_model_refresh_bounded (f->model, 20, &changed, &more, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (ctx_trace_model_get_n_spans (f->model), ==, expected[k]);
+      g_assert_cmpint (more, ==, k < 2);
+      g_assert_cmpint (changed, ==, k < 3);
+    }
+  assert_rows_sorted (f->model);
+  g_assert_cmpint (ctx_trace_model_get_spans (f->model)[51].start_ns, ==, 1490);
+}
+
 /* While a worker reads the arrays, refresh waits for the next tick instead of blocking. */
 static void
 test_busy_reader (Fixture *f, gconstpointer data)
@@ -255,6 +278,7 @@ main (int argc, char **argv)
   ADD ("/model/refresh/grow", test_grow);
   ADD ("/model/refresh/late-parent-and-open-growth", test_late_parent_and_open_growth);
   ADD ("/model/refresh/checkpoint-not-blocked", test_checkpoint_not_blocked);
+  ADD ("/model/refresh/bounded", test_bounded);
   ADD ("/model/refresh/busy-reader", test_busy_reader);
   ADD ("/model/refresh/gone", test_gone);
   return g_test_run ();
