@@ -9,8 +9,22 @@ struct _CtxFlameIndex
   gatomicrefcount ref_count;
   guint *row_base;  /* per lane: position of its row 0 in rows */
   GArray **rows;
+  GArray **overlaps;
   guint n_rows;
 };
+
+static GArray *
+find_overlaps (const CtxSpan *spans,
+               const GArray  *row)
+{
+  const guint32 *ids = (const guint32 *) row->data;
+  GArray *overlaps = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint i = 0; i + 1 < row->len; i++)
+    if (spans[ids[i]].end_ns > spans[ids[i + 1]].start_ns)
+      g_array_append_val (overlaps, ids[i]);
+  return overlaps;
+}
 
 static GArray *
 build_row (const CtxSpan *spans,
@@ -45,12 +59,16 @@ ctx_flame_index_new (CtxTraceModel *model,
       self->n_rows += ctx_trace_model_get_lane (model, l)->n_rows;
     }
   self->rows = g_new0 (GArray *, MAX (self->n_rows, 1));
+  self->overlaps = g_new0 (GArray *, MAX (self->n_rows, 1));
   for (guint l = 0; l < n_lanes; l++)
     {
       const CtxLane *lane = ctx_trace_model_get_lane (model, l);
 
       for (guint d = 0; d < lane->n_rows; d++)
-        self->rows[self->row_base[l] + d] = build_row (spans, lane->rows[d], origin);
+        {
+          self->rows[self->row_base[l] + d] = build_row (spans, lane->rows[d], origin);
+          self->overlaps[self->row_base[l] + d] = find_overlaps (spans, lane->rows[d]);
+        }
     }
   return self;
 }
@@ -68,8 +86,12 @@ ctx_flame_index_unref (CtxFlameIndex *self)
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
   for (guint i = 0; i < self->n_rows; i++)
-    g_array_unref (self->rows[i]);
+    {
+      g_array_unref (self->rows[i]);
+      g_array_unref (self->overlaps[i]);
+    }
   g_free (self->rows);
+  g_free (self->overlaps);
   g_free (self->row_base);
   g_free (self);
 }
@@ -80,4 +102,12 @@ ctx_flame_index_get_row (CtxFlameIndex *self,
                          guint          depth)
 {
   return self->rows[self->row_base[lane] + depth];
+}
+
+const GArray *
+ctx_flame_index_get_overlaps (CtxFlameIndex *self,
+                              guint          lane,
+                              guint          depth)
+{
+  return self->overlaps[self->row_base[lane] + depth];
 }

@@ -1,7 +1,7 @@
 /* ctx-flame-index.h: per lane row, the start of every CTX_FLAME_INDEX_STEP-th span as a
  * contiguous array of relative times.  The flame chart's binary searches run on it first:
  * with 10M spans the indirect lookups of a plain search miss the cache at every step.
- * Building it reads 1/8 of the spans, so it is built off the main thread (thread-safe:
+ * Building it reads every span once, so it is built off the main thread (thread-safe:
  * only reads the model). */
 #pragma once
 
@@ -20,5 +20,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtxFlameIndex, ctx_flame_index_unref)
 
 /* Relative starts of spans 0, STEP, 2*STEP... of the row at depth of lane. */
 const GArray *ctx_flame_index_get_row (CtxFlameIndex *self, guint lane, guint depth);
+/* Spans of that row that reach past the start of the next one (open spans, bad nesting),
+ * in row order: a search by start alone would miss them once they began off screen. */
+const GArray *ctx_flame_index_get_overlaps (CtxFlameIndex *self, guint lane, guint depth);
 
 G_END_DECLS

@@ -387,6 +387,7 @@ typedef struct
   const guint32 *ids;
   guint n;
   const GArray *coarse;
+  const GArray *overlaps;
 } Row;
 
 static Row
@@ -396,7 +397,8 @@ get_row (CtxFlameRenderer *self,
 {
   const GArray *array = ctx_trace_model_get_lane (self->model, lane)->rows[depth];
   Row row = { (const guint32 *) array->data, array->len,
-              ctx_flame_index_get_row (self->index, lane, depth) };
+              ctx_flame_index_get_row (self->index, lane, depth),
+              ctx_flame_index_get_overlaps (self->index, lane, depth) };
 
   return row;
 }
@@ -555,6 +557,20 @@ add_merged (CtxFlameRenderer       *self,
    * span j starts, at coarse[c - 1]: one block, without reading any of them. */
   if (j > i + 1)
     {
+      /* The same holds from span j on, known to start at coarse[c - 1]: follow the dense
+       * stretch through the coarse array alone, touching no span at all. */
+      while (xmap (m, coarse[c - 1]) < m->width)
+        {
+          double xs = xmap (m, coarse[c - 1]);
+          double tn = m->start + (floor (xs) + CTX_FLAME_MIN_SPAN_PX) / m->scale;
+          guint c2 = coarse_bound (coarse, r->coarse->len, c - 1, tn);
+          guint j2 = c2 > 0 ? (c2 - 1) * COARSE_STEP : 0;
+
+          if (j2 <= j + 1)
+            break;
+          j = j2;
+          c = c2;
+        }
       x1 = MAX (xmap (m, coarse[c - 1]), x0 + 1);
       if (x1 > 0)
         add_merged_box (self, vp, run, x0, x1, y);
@@ -572,6 +588,43 @@ add_merged (CtxFlameRenderer       *self,
   return j;
 }
 
+/* Spans reaching over later ones in their row, begun off screen to the left: the walk
+ * from the first visible start skips them.  Rare (open spans, bad nesting); the scan goes
+ * back from the view at most MAX_OVERLAP_SCAN of them so hostile files stay fast. */
+#define MAX_OVERLAP_SCAN 4096
+
+static void
+draw_overlaps (CtxFlameRenderer       *self,
+               const CtxFlameViewport *vp,
+               const XMap             *m,
+               const Row              *r,
+               guint32                 drawn,
+               double                  y)
+{
+  const guint32 *ids = (const guint32 *) r->overlaps->data;
+  guint lo = 0, hi = r->overlaps->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (rel_start (self, ids[mid]) < m->start)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (guint k = lo, scanned = 0; k > 0 && scanned < MAX_OVERLAP_SCAN; k--, scanned++)
+    {
+      guint32 id = ids[k - 1];
+      double x0 = xmap (m, rel_start (self, id));
+      double x1 = xmap (m, rel_end (self, id));
+
+      /* `drawn` is the span the walk began with: already on screen. */
+      if (id != drawn && x1 > 0 && x1 - x0 >= CTX_FLAME_MIN_SPAN_PX)
+        add_span (self, vp, id, x0, x1, y);
+    }
+}
+
 static void
 draw_row (CtxFlameRenderer       *self,
           const CtxFlameViewport *vp,
@@ -583,9 +636,11 @@ draw_row (CtxFlameRenderer       *self,
   guint n = r->n;
   guint i = lower_bound (self, r, 0, m->start);
   MergedRun run = { NULL, 0, 0 };
+  guint32 first;
 
   if (i > 0)
     i--;  /* the span before may still cover the left edge */
+  first = i < n ? row[i] : CTX_NONE;
   while (i < n)
     {
       double x0 = xmap (m, rel_start (self, row[i]));
@@ -603,6 +658,8 @@ draw_row (CtxFlameRenderer       *self,
         add_span (self, vp, row[i], x0, x1, y);
       i++;
     }
+  if (r->overlaps->len > 0)
+    draw_overlaps (self, vp, m, r, first, y);
 }
 
 /* -- headers and lanes --------------------------------------------------------------- */

@@ -312,6 +312,35 @@ test_cross_thread_arrow (void)
   fixture_teardown (&f, NULL);
 }
 
+/* A span covering later ones in its row (bad nesting, or open) stays drawn when the view
+ * is past its start. */
+static void
+test_overlapping_row (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ctx-render-overlap-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "trace.db", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = G_GINT64_CONSTANT (1700000000000000000);
+  CtxGen *gen = ctx_gen_new (path, &error);
+  gint64 proc = ctx_gen_process (gen, 1, "app");
+  gint64 a = ctx_gen_thread (gen, proc, 1, "main");
+  Fixture f = { .dir = g_steal_pointer (&dir) };
+  CtxFlameViewport vp;
+
+  ctx_gen_span (gen, &(CtxGenSpan) { .id = 1, .thread_id = a, .name = "long", .start_ns = t0, .dur_ns = 10000 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .id = 2, .thread_id = a, .name = "b", .start_ns = t0 + 1000, .dur_ns = 1000 });
+  ctx_gen_span (gen, &(CtxGenSpan) { .id = 3, .thread_id = a, .name = "c", .start_ns = t0 + 3000, .dur_ns = 1000 });
+  g_assert_true (ctx_gen_close (gen, FALSE, &error));
+  fixture_attach (&f, ctx_trace_model_load (path, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  ctx_session_set_visible (f.session, 3200, 3800);
+  vp = viewport (&f);
+  ctx_flame_renderer_draw (f.renderer, f.cr, &vp);
+  /* "c" from the walk, "long" from the overlap list, "b" is off screen. */
+  g_assert_cmpuint (ctx_flame_renderer_get_stats (f.renderer)->n_spans, ==, 2);
+  fixture_teardown (&f, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -324,5 +353,6 @@ main (int argc, char *argv[])
   g_test_add ("/flame-render/lanes-grouped", Fixture, NULL, fixture_setup, test_lanes_grouped, fixture_teardown);
   g_test_add_func ("/flame-render/bad-times", test_bad_times);
   g_test_add_func ("/flame-render/cross-thread-arrow", test_cross_thread_arrow);
+  g_test_add_func ("/flame-render/overlapping-row", test_overlapping_row);
   return g_test_run ();
 }
