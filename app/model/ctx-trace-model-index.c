@@ -30,9 +30,9 @@ find_id_in (const CtxSpan *spans, guint n, gint64 id)
   if (n == 0)
     return CTX_NONE;
   /* Ids written by one library are dense: try the direct guess first. */
-  if (id >= spans[0].id && (guint64) (id - spans[0].id) < n
-      && spans[id - spans[0].id].id == id)
-    return (guint32) (id - spans[0].id);
+  if (id >= spans[0].id && (guint64) id - (guint64) spans[0].id < n
+      && spans[(guint64) id - (guint64) spans[0].id].id == id)
+    return (guint32) ((guint64) id - (guint64) spans[0].id);
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;

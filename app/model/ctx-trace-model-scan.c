@@ -74,9 +74,9 @@ lookup_name (CtxTraceModel *self, gint64 name_id)
   guint n = self->string_ids->len;
 
   /* string ids are dense in files the library writes: try the direct guess first. */
-  if (n > 0 && name_id >= v[0].id && (guint64) (name_id - v[0].id) < n
-      && v[name_id - v[0].id].id == name_id)
-    return v[name_id - v[0].id].index;
+  if (n > 0 && name_id >= v[0].id && (guint64) name_id - (guint64) v[0].id < n
+      && v[(guint64) name_id - (guint64) v[0].id].id == name_id)
+    return v[(guint64) name_id - (guint64) v[0].id].index;
   return ctx_id_index_lookup (self->string_ids, name_id);
 }
 
@@ -116,9 +116,9 @@ find_local (const CtxSpan *spans, guint n, gint64 id)
 {
   guint lo = 0, hi = n;
 
-  if (n > 0 && id >= spans[0].id && (guint64) (id - spans[0].id) < n
-      && spans[id - spans[0].id].id == id)
-    return (guint32) (id - spans[0].id);
+  if (n > 0 && id >= spans[0].id && (guint64) id - (guint64) spans[0].id < n
+      && spans[(guint64) id - (guint64) spans[0].id].id == id)
+    return (guint32) ((guint64) id - (guint64) spans[0].id);
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;

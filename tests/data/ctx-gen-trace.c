@@ -493,7 +493,13 @@ gen_int64_limits (const char *path, GError **error)
       "INSERT INTO span VALUES (2, 1, NULL, 1, 1, 9223372036854775000, 9000, 0, 1, NULL);"
       "INSERT INTO span VALUES (3, 1, NULL, 1, 1, 0, 9223372036854775807, 0, 1, NULL);"
       "INSERT INTO span VALUES (4, 1, 3, 1, 1, 10, 9223372036854775807, 1, 1, NULL);"
-      "INSERT INTO span VALUES (5, 1, NULL, 1, 1, 9223372036854775807, NULL, 0, 0, NULL);",
+      "INSERT INTO span VALUES (5, 1, NULL, 1, 1, 9223372036854775807, NULL, 0, 0, NULL);"
+      /* ids at both ends of the int64 range, a string id far below the others */
+      "INSERT INTO string(id, value) VALUES (-9223372036854775000, 'far');"
+      "INSERT INTO span VALUES (9223372036854775807, 1, -9223372036854775807, 1,"
+      " -9223372036854775000, 50, 5, 0, 1, NULL);"
+      "INSERT INTO span VALUES (-9223372036854775807, 1, 9223372036854775807, 1, 1, 60, 5,"
+      " 1, 1, NULL);",
       error);
 }
 

@@ -239,12 +239,21 @@ test_int64_limits (Fixture *f, gconstpointer data)
   gen_bad (f->path, "int64-limits");
   model = expect_load (f->path);
   s = ctx_trace_model_get_spans (model);
-  g_assert_cmpint (s[1].end_ns, ==, G_MAXINT64);
+  g_assert_cmpuint (ctx_trace_model_get_n_spans (model), ==, 7);
+  /* id order: -9223372036854775807, 1..5, 9223372036854775807 */
+  g_assert_cmpint (s[0].id, ==, -G_MAXINT64);
+  g_assert_cmpint (s[6].id, ==, G_MAXINT64);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, G_MAXINT64), ==, 6);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, G_MININT64), ==, CTX_NONE);
+  g_assert_cmpuint (s[6].parent, ==, 0);  /* parent id -9223372036854775807 */
+  g_assert_cmpuint (s[0].parent, ==, 6);  /* parent loaded after it */
+  g_assert_cmpstr (ctx_trace_model_get_string (model, s[6].name), ==, "far");
   g_assert_cmpint (s[2].end_ns, ==, G_MAXINT64);
-  g_assert_cmpint (s[4].end_ns, ==, G_MAXINT64);
+  g_assert_cmpint (s[3].end_ns, ==, G_MAXINT64);
+  g_assert_cmpint (s[5].end_ns, ==, G_MAXINT64);
   g_assert_cmpint (ctx_trace_model_get_start_ns (model), ==, -G_MAXINT64);
   g_assert_cmpint (ctx_trace_model_get_end_ns (model), ==, G_MAXINT64);
-  for (guint i = 0; i < 5; i++)
+  for (guint i = 0; i < 7; i++)
     {
       g_autoptr (CtxSpanDetails) details = ctx_trace_model_fetch_details (model, i, NULL);
       g_assert_cmpint (details->self_ns, >=, 0);
