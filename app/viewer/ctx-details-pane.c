@@ -87,8 +87,11 @@ show_place (CtxDetailsPane *self,
   const CtxProcess *p = ctx_trace_model_get_process (model, lane->process);
   g_autofree char *lname = capped (lane->name != NULL ? lane->name : _("thread"), 256);
   g_autofree char *pname = capped (p->name != NULL ? p->name : _("process"), 256);
-  g_autofree char *thread = g_strdup_printf (_("%s (tid %" G_GINT64_FORMAT ")"), lname, lane->tid);
-  g_autofree char *process = g_strdup_printf (_("%s (pid %" G_GINT64_FORMAT ")"), pname, p->pid);
+  /* Numbers formatted apart: xgettext cannot see through G_GINT64_FORMAT. */
+  g_autofree char *tid = g_strdup_printf ("%" G_GINT64_FORMAT, lane->tid);
+  g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, p->pid);
+  g_autofree char *thread = g_strdup_printf (_("%s (tid %s)"), lname, tid);
+  g_autofree char *process = g_strdup_printf (_("%s (pid %s)"), pname, pid);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
   static const char *statuses[] = { N_("unset"), N_("ok"), N_("error") };
 

@@ -710,8 +710,9 @@ draw_process_header (CtxFlameRenderer       *self,
   draw_text (self, cr, title, 8, y, vp->width - 16, CTX_FLAME_PROCESS_HEIGHT);
   if (p->dropped_spans > 0 || p->dropped_records > 0)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, p->dropped_spans);
       g_autofree char *warn =
-        g_strdup_printf (_("%" G_GINT64_FORMAT " spans dropped (ring full)"), p->dropped_spans);
+        g_strdup_printf (_("%s spans dropped (ring full)"), count);
 
       cairo_set_source_rgb (cr, 0.9, 0.55, 0.0);
       draw_text (self, cr, warn, vp->width / 2.0, y, vp->width / 2.0 - 8,

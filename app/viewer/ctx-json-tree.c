@@ -226,7 +226,9 @@ ctx_json_tree_parse (const char  *text,
 
   if (len > CTX_JSON_MAX_BYTES)
     {
-      *problem = g_strdup_printf (_("Attributes too large to show as a tree (%" G_GSIZE_FORMAT " bytes)."), len);
+      g_autofree char *size = g_format_size (len);
+
+      *problem = g_strdup_printf (_("Attributes too large to show as a tree (%s)."), size);
       return NULL;
     }
   depth = ctx_json_scan_depth (text, len);
