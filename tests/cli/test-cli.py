@@ -5,6 +5,7 @@ Each case works in a fresh temp dir with traces written by ctx-gen-trace, runs t
 ctxtrace binary and checks its output against what the trace file holds (read back with
 Python's sqlite3, independently of our C code).  Exit 0 pass, 1 fail, 77 skipped.
 """
+import collections
 import http.server
 import json
 import os
@@ -373,6 +374,45 @@ def case_import_clang(tmp):
     check(json.loads(src[0][5]) == {"detail": "/usr/include/stdio.h"}, "detail kept")
     check(min(s[2] for s in spans) == 1700000000000000000, "beginningOfTime applied")
     check(rows(db, "SELECT name FROM process") == [("clang-14",)], "process name")
+
+
+def case_import_chromium(tmp):
+    """A real Chrome trace: Debian's chromium records its own startup as trace event JSON."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        raise Skip("skipped: chromium is not installed")
+    trace = f"{tmp}/chromium.json"
+    subprocess.run(["timeout", "60", chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--no-first-run",
+                    f"--user-data-dir={tmp}/profile", "--trace-startup=blink,v8,toplevel",
+                    "--trace-startup-format=json", f"--trace-startup-file={trace}",
+                    "--trace-startup-duration=2", "--dump-dom", "about:blank"],
+                   capture_output=True, timeout=90)
+    if not os.path.exists(trace):
+        raise Skip("skipped: this chromium wrote no JSON trace")
+    events = json.load(open(trace))["traceEvents"]
+    count = lambda ph: sum(1 for e in events if e["ph"] == ph)
+    n_spans = count("X") + count("B")
+    err = run("import", trace, "-o", f"{tmp}/c.db").stderr.decode()
+    other = sum(1 for e in events if e["ph"] not in "XBEiIM")
+    check(f"{n_spans} spans ({count('B') - count('E')} still open), "
+          f"{count('i') + count('I')} instant events" in err, err)
+    check(other == 0 or f"skipped {other} events ({other} of unsupported phases" in err, err)
+    names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
+             if e["ph"] == "M" and e["name"] == "thread_name"}
+    got = {(pid, tid): name for pid, tid, name in rows(
+        f"{tmp}/c.db", "SELECT p.pid, t.tid, t.name FROM thread t JOIN process p "
+                       "ON p.id = t.process_id WHERE t.name IS NOT NULL")}
+    check(got == names, "thread names")
+    # Each X event is a span with its name, start and duration (ts in µs).
+    want = sorted((e["tid"], e["name"], round(e["ts"] * 1000), round(e["dur"] * 1000))
+                  for e in events if e["ph"] == "X")
+    have = sorted(r[:4] for r in span_records(f"{tmp}/c.db") if r[3] is not None)
+    missing = collections.Counter(want) - collections.Counter(have)
+    check(not missing and len(have) == count("X") + count("E"), f"X events as spans: {missing}")
+    run("export", "-f", "chrome", f"{tmp}/c.db", "-o", f"{tmp}/again.json")
+    run("import", f"{tmp}/again.json", "-o", f"{tmp}/again.db")
+    check(span_records(f"{tmp}/again.db") == span_records(f"{tmp}/c.db"), "round trip")
 
 
 def case_import_bad_input(tmp):
