@@ -730,10 +730,13 @@ draw_lane_header (CtxFlameRenderer       *self,
   const CtxLane *lane = ctx_trace_model_get_lane (self->model, box->lane);
   g_autofree char *title = NULL;
 
-  title = g_strdup_printf ("%s %s   tid %" G_GINT64_FORMAT " · %" G_GUINT64_FORMAT " spans",
+  g_autofree char *tid = g_strdup_printf ("%" G_GINT64_FORMAT, lane->tid);
+  g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, box->n_spans);
+
+  /* Translators: the expander, the thread name, its OS id and how many spans it has. */
+  title = g_strdup_printf (_("%s %s   tid %s · %s spans"),
                            ctx_flame_layout_get_collapsed (self->layout, box->lane) ? "▸" : "▾",
-                           lane->name != NULL ? lane->name : _("thread"), lane->tid,
-                           box->n_spans);
+                           lane->name != NULL ? lane->name : _("thread"), tid, count);
   header_color (cr, vp->dark, 0);
   cairo_rectangle (cr, 0, y, vp->width, CTX_FLAME_LANE_HEADER_HEIGHT);
   cairo_fill (cr);

@@ -584,6 +584,34 @@ on_zoom_scale_changed (GtkGestureZoom *gesture,
   ctx_session_set_visible (self->session, anchor - pos * len, anchor + (1 - pos) * len);
 }
 
+/* Under a block of merged sub-pixel spans, say what it is rather than name one of them. */
+static gboolean
+set_merged_tooltip (CtxFlameView  *self,
+                    GtkTooltip    *tooltip,
+                    const CtxSpan *s,
+                    double         x)
+{
+  double px = ns_per_px (self), t = time_at (self, x);
+  double start = ctx_time_rel (s->start_ns, ctx_session_get_origin (self->session));
+  double end = ctx_time_rel (s->end_ns, ctx_session_get_origin (self->session));
+  guint n;
+  g_autofree char *text = NULL;
+
+  if ((end - start) / px >= CTX_FLAME_MIN_SPAN_PX)
+    return FALSE;
+  n = ctx_span_nav_count_between (ctx_session_get_model (self->session), s->lane, s->depth,
+                                  ctx_session_get_origin (self->session),
+                                  t - 2 * CTX_FLAME_MIN_SPAN_PX * px, t + 2 * CTX_FLAME_MIN_SPAN_PX * px);
+  if (n < 2)
+    return FALSE;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u span too short to draw here: zoom in to see it",
+                                       "%u spans too short to draw one by one here: zoom in to see them",
+                                       n), n);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static gboolean
 on_query_tooltip (GtkWidget    *widget,
                   int           x,
@@ -602,7 +630,10 @@ on_query_tooltip (GtkWidget    *widget,
     return FALSE;
   model = ctx_session_get_model (self->session);
   s = &ctx_trace_model_get_spans (model)[span];
-  name = g_utf8_make_valid (ctx_trace_model_get_string (model, s->name), MIN (strlen (ctx_trace_model_get_string (model, s->name)), 200));
+  if (set_merged_tooltip (self, tooltip, s, x))
+    return TRUE;
+  name = g_utf8_make_valid (ctx_trace_model_get_string (model, s->name),
+                            strnlen (ctx_trace_model_get_string (model, s->name), 200));
   dur = ctx_time_format_duration (ctx_session_span_end (self->session, span) -
                                   ctx_session_span_start (self->session, span));
   self_text = ctx_span_nav_self_time (model, span, &self_ns) ?

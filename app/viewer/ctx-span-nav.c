@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ctx-span-nav.h"
+#include "ctx-time.h"
 
 /* Hostile files put timestamps near the int64 limits: saturate instead of overflowing. */
 static gint64
@@ -128,4 +129,42 @@ ctx_span_nav_self_time (CtxTraceModel *model,
     }
   *self_ns = MAX (self, 0);
   return TRUE;
+}
+
+static guint
+lower_bound_rel (const CtxSpan *spans,
+                 const GArray  *row,
+                 gint64         origin,
+                 double         t)
+{
+  const guint32 *ids = (const guint32 *) row->data;
+  guint lo = 0, hi = row->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (ctx_time_rel (spans[ids[mid]].start_ns, origin) < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+guint
+ctx_span_nav_count_between (CtxTraceModel *model,
+                            guint          lane,
+                            guint          depth,
+                            gint64         origin,
+                            double         t0,
+                            double         t1)
+{
+  const CtxSpan *spans = ctx_trace_model_get_spans (model);
+  const CtxLane *l = ctx_trace_model_get_lane (model, lane);
+
+  if (depth >= l->n_rows || t1 <= t0)
+    return 0;
+  return lower_bound_rel (spans, l->rows[depth], origin, t1) -
+         lower_bound_rel (spans, l->rows[depth], origin, t0);
 }

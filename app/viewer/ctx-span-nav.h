@@ -15,4 +15,8 @@ guint32 ctx_span_nav_sibling (CtxTraceModel *model, guint32 span, int direction)
 /* Duration minus the children on the same lane; FALSE if the scan limit was hit. */
 gboolean ctx_span_nav_self_time (CtxTraceModel *model, guint32 span, gint64 *self_ns);
 
+/* How many spans of the row at depth of lane start in [t0, t1) (times relative to origin). */
+guint ctx_span_nav_count_between (CtxTraceModel *model, guint lane, guint depth, gint64 origin,
+                                  double t0, double t1);
+
 G_END_DECLS

@@ -66,6 +66,15 @@ test_nav (void)
   g_assert_cmpint (self_ns, ==, 400);
   g_assert_true (ctx_span_nav_self_time (model, c, &self_ns));
   g_assert_cmpint (self_ns, ==, 100);
+  /* Roots start at T0 and T0+2000; depth 1 spans at T0+100 and T0+400. */
+  {
+    guint lane = ctx_trace_model_get_spans (model)[root].lane;
+
+    g_assert_cmpuint (ctx_span_nav_count_between (model, lane, 0, T0, 0, 2500), ==, 2);
+    g_assert_cmpuint (ctx_span_nav_count_between (model, lane, 0, T0, 1, 2000), ==, 0);
+    g_assert_cmpuint (ctx_span_nav_count_between (model, lane, 1, T0, 100, 401), ==, 2);
+    g_assert_cmpuint (ctx_span_nav_count_between (model, lane, 7, T0, 0, 1e9), ==, 0);
+  }
   {
     g_autofree char *path = g_build_filename (dir, "nav.db", NULL);
     g_clear_object (&model);
