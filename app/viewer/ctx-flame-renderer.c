@@ -933,6 +933,8 @@ draw_selected (CtxFlameRenderer       *self,
   cairo_rectangle (cr, x + 1, y + 1, w - 2 < 1 ? 1 : w - 2, h - 2);
   cairo_stroke (cr);
   draw_flow_arrow (self, cr, vp, vp->selected);
+  for (guint i = 0; i < vp->n_flow_children; i++)
+    draw_flow_arrow (self, cr, vp, vp->flow_children[i]);
 }
 
 /* A span whose parent runs on another thread (work handed over) gets an arrow from the

@@ -29,6 +29,8 @@ typedef struct
   double tsel_start;     /* time selection; tsel_start > tsel_end when none */
   double tsel_end;
   gboolean dark;
+  const guint32 *flow_children;  /* children of selected on other threads (arrows) */
+  guint n_flow_children;
 } CtxFlameViewport;
 
 typedef struct

@@ -34,6 +34,8 @@ struct _CtxFlameView
   double pointer_y;
   gboolean pointer_inside;
 
+  GArray *flow_children;  /* guint32: children of the selection on other threads */
+
   /* Drag state: the viewport when the drag began. */
   double drag_start;
   double drag_end;
@@ -86,6 +88,8 @@ ctx_flame_view_get_viewport (CtxFlameView     *self,
   vp->selected = ctx_session_get_selected (self->session);
   vp->marks = ctx_session_get_marks (self->session);
   ctx_session_get_time_selection (self->session, &vp->tsel_start, &vp->tsel_end);
+  vp->flow_children = (const guint32 *) self->flow_children->data;
+  vp->n_flow_children = self->flow_children->len;
 }
 
 static double
@@ -657,6 +661,32 @@ on_visible_changed (CtxSession   *session,
   invalidate (self);
 }
 
+/* Work the selected span handed to other threads gets arrows too: found once per
+ * selection, never while drawing.  Capped: a span may have a million children. */
+#define MAX_FLOW_ARROWS 64
+
+static void
+on_selected_changed (CtxFlameView *self)
+{
+  CtxTraceModel *model = ctx_session_get_model (self->session);
+  guint32 sel = ctx_session_get_selected (self->session);
+  g_autoptr(GArray) children = NULL;
+
+  g_array_set_size (self->flow_children, 0);
+  if (sel != CTX_NONE)
+    children = ctx_trace_model_get_children (model, sel);
+  for (guint i = 0; children != NULL && i < children->len; i++)
+    {
+      guint32 child = g_array_index (children, guint32, i);
+
+      if (self->flow_children->len >= MAX_FLOW_ARROWS)
+        break;
+      if (ctx_trace_model_get_spans (model)[child].flags & CTX_SPAN_CROSS_THREAD)
+        g_array_append_val (self->flow_children, child);
+    }
+  invalidate (self);
+}
+
 static void
 clear_session (CtxFlameView *self)
 {
@@ -665,6 +695,7 @@ clear_session (CtxFlameView *self)
   g_clear_pointer (&self->renderer, ctx_flame_renderer_free);
   g_clear_pointer (&self->layout, ctx_flame_layout_free);
   g_clear_object (&self->session);
+  g_array_set_size (self->flow_children, 0);
   self->hovered = CTX_NONE;
 }
 
@@ -691,7 +722,7 @@ ctx_flame_view_set_session (CtxFlameView  *self,
                                    pango_context_get_font_description (gtk_widget_get_pango_context (widget)));
       g_signal_connect_object (session, "visible-changed", G_CALLBACK (on_visible_changed), self, 0);
       g_signal_connect_object (session, "marks-changed", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::selected", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::selected", G_CALLBACK (on_selected_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "time-selection-changed", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
     }
   gtk_adjustment_set_value (self->vadjustment, 0);
@@ -803,6 +834,7 @@ ctx_flame_view_finalize (GObject *object)
   CtxFlameView *self = CTX_FLAME_VIEW (object);
 
   g_clear_object (&self->vadjustment);
+  g_array_unref (self->flow_children);
   G_OBJECT_CLASS (ctx_flame_view_parent_class)->finalize (object);
 }
 
@@ -854,6 +886,7 @@ static void
 ctx_flame_view_init (CtxFlameView *self)
 {
   self->hovered = CTX_NONE;
+  self->flow_children = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->vadjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 1, 1, 1));
   g_signal_connect_object (self->vadjustment, "value-changed", G_CALLBACK (invalidate), self,
                            G_CONNECT_SWAPPED);

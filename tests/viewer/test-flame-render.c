@@ -309,6 +309,11 @@ test_cross_thread_arrow (void)
   vp.selected = ctx_trace_model_find_id (f.model, 1);
   ctx_flame_renderer_draw (f.renderer, f.cr, &vp);
   g_assert_cmpuint (ctx_flame_renderer_get_stats (f.renderer)->n_arrows, ==, 0);
+  /* With the parent selected, its children on other threads get the arrow. */
+  vp.flow_children = &child;
+  vp.n_flow_children = 1;
+  ctx_flame_renderer_draw (f.renderer, f.cr, &vp);
+  g_assert_cmpuint (ctx_flame_renderer_get_stats (f.renderer)->n_arrows, ==, 1);
   fixture_teardown (&f, NULL);
 }
 
