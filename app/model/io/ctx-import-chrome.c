@@ -128,7 +128,18 @@ parse_micros (const char *s, gsize len, gint64 *ns)
 static gboolean
 parse_id (const char *s, gsize len, gint64 *out)
 {
-  gint64 ns;
+  gboolean neg = len > 0 && s[0] == '-';
+  gint64 v = 0, ns;
+  gsize i;
+
+  /* Plain integers of up to 18 digits cannot overflow: the common case, done directly. */
+  for (i = neg; i < len && i < 18 + (gsize) neg && g_ascii_isdigit (s[i]); i++)
+    v = v * 10 + (s[i] - '0');
+  if (i == len && len > (gsize) neg)
+    {
+      *out = neg ? -v : v;
+      return TRUE;
+    }
 
   /* An id is an integer; parse_micros gives it times 1000 when it is one. */
   if (!parse_micros (s, len, &ns) || ns % 1000 != 0)
