@@ -313,14 +313,17 @@ read_events (CtxTraceModel *self, const CtxDbGuard *guard, GError **error)
   return finish_stmt (self, stmt, rc == SQLITE_ROW ? SQLITE_DONE : rc, guard, error);
 }
 
-/* Open spans are drawn up to the latest timestamp of the file. */
+/* Open spans are drawn up to their process's end when it stopped recording (or died with
+ * the span open), else up to the latest timestamp of the file (docs/schema.md). */
 static void
 extend_open_spans (CtxTraceModel *self)
 {
   for (guint i = 0; i < self->open_spans->len; i++)
     {
       CtxSpan *s = &self->spans[g_array_index (self->open_spans, guint32, i)];
-      s->end_ns = MAX (self->end_ns, s->start_ns);
+      const CtxLane *lane = g_ptr_array_index (self->lanes, s->lane);
+      gint64 end = g_array_index (self->processes, CtxProcess, lane->process).end_ns;
+      s->end_ns = MAX (end != 0 ? MIN (end, self->end_ns) : self->end_ns, s->start_ns);
     }
 }
 

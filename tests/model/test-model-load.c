@@ -227,6 +227,36 @@ test_empty_trace (Fixture *f, gconstpointer data)
   g_assert_cmpint (ctx_trace_model_get_end_ns (model), ==, 0);
 }
 
+/* An open span of a process that stopped recording ends with the process. */
+static void
+test_open_span_process_end (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CtxTraceModel) model = NULL;
+  CtxGen *gen = ctx_gen_new (f->path, &error);
+  const CtxSpan *s;
+
+  ctx_gen_process (gen, 1, "stopped");
+  ctx_gen_process (gen, 2, "running");
+  ctx_gen_thread (gen, 1, 1, "a");
+  ctx_gen_thread (gen, 2, 2, "b");
+  ctx_gen_span (gen, &(CtxGenSpan) { .thread_id = 1, .name = "died", .start_ns = 600,
+                                     .open = TRUE });
+  ctx_gen_span (gen, &(CtxGenSpan) { .thread_id = 2, .name = "live", .start_ns = 650,
+                                     .open = TRUE });
+  ctx_gen_span (gen, &(CtxGenSpan) { .thread_id = 2, .name = "late", .start_ns = 900,
+                                     .dur_ns = 100 });
+  g_assert_true (ctx_gen_exec (gen, "UPDATE process SET start_ns = 500, end_ns = 700"
+                               " WHERE id = 1; UPDATE process SET start_ns = 500 WHERE id = 2",
+                               &error));
+  g_assert_true (ctx_gen_close (gen, TRUE, &error));
+  model = load_ok (f->path);
+  s = ctx_trace_model_get_spans (model);
+  g_assert_cmpint (s[0].end_ns, ==, 700);
+  g_assert_cmpint (s[1].end_ns, ==, 1000);
+  g_assert_cmpuint (ctx_trace_model_get_n_open_spans (model), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -239,5 +269,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/model/load/empty", Fixture, NULL, fixture_setup, test_empty_trace,
               fixture_teardown);
+  g_test_add ("/model/load/open-span-process-end", Fixture, NULL, fixture_setup,
+              test_open_span_process_end, fixture_teardown);
   return g_test_run ();
 }
