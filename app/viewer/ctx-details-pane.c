@@ -383,8 +383,13 @@ ctx_details_pane_set_session (CtxDetailsPane *self,
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
   if (session != NULL)
-    g_signal_connect_object (session, "notify::selected", G_CALLBACK (on_selected_changed),
-                             self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (session, "notify::selected", G_CALLBACK (on_selected_changed),
+                               self, G_CONNECT_SWAPPED);
+      /* A running span may have ended or gained attributes and events. */
+      g_signal_connect_object (session, "data-changed", G_CALLBACK (on_selected_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
   on_selected_changed (self);
 }
 

@@ -687,6 +687,25 @@ on_selected_changed (CtxFlameView *self)
   invalidate (self);
 }
 
+/* New spans, maybe new lanes: everything derived from the model is rebuilt (span indices
+ * stay valid, so the selection and the flow arrows still hold). */
+static void
+on_data_changed (CtxFlameView *self)
+{
+  CtxTraceModel *model = ctx_session_get_model (self->session);
+  gint64 origin = ctx_session_get_origin (self->session);
+  g_autoptr(CtxFlameIndex) index = ctx_flame_index_new (model, origin);
+
+  g_clear_pointer (&self->renderer, ctx_flame_renderer_free);
+  g_clear_pointer (&self->layout, ctx_flame_layout_free);
+  self->layout = ctx_flame_layout_new (model);
+  self->renderer = ctx_flame_renderer_new (model, self->layout, index, origin);
+  ctx_flame_renderer_set_font (self->renderer,
+                               pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self))));
+  update_vadjustment (self);
+  invalidate (self);
+}
+
 static void
 clear_session (CtxFlameView *self)
 {
@@ -724,6 +743,7 @@ ctx_flame_view_set_session (CtxFlameView  *self,
       g_signal_connect_object (session, "marks-changed", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::selected", G_CALLBACK (on_selected_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "time-selection-changed", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "data-changed", G_CALLBACK (on_data_changed), self, G_CONNECT_SWAPPED);
     }
   gtk_adjustment_set_value (self->vadjustment, 0);
   update_vadjustment (self);

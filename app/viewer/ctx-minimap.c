@@ -207,6 +207,14 @@ on_drag_update (GtkGestureDrag *gesture,
   move_window_to (self, x0 + dx);
 }
 
+static void
+on_data_changed (CtxMinimap *self)
+{
+  g_clear_pointer (&self->data, ctx_minimap_data_free);
+  self->data = ctx_minimap_data_new (self->session);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 ctx_minimap_set_session (CtxMinimap     *self,
                          CtxSession     *session,
@@ -222,6 +230,8 @@ ctx_minimap_set_session (CtxMinimap     *self,
       if (self->data == NULL)
         self->data = ctx_minimap_data_new (session);
       g_signal_connect_object (session, "visible-changed", G_CALLBACK (gtk_widget_queue_draw),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "data-changed", G_CALLBACK (on_data_changed),
                                self, G_CONNECT_SWAPPED);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));

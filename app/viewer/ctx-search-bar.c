@@ -257,6 +257,9 @@ ctx_search_bar_set_session (CtxSearchBar *self,
     {
       g_signal_connect_object (session, "notify::selected", G_CALLBACK (update_count), self,
                                G_CONNECT_SWAPPED);
+      /* New spans may match: the session dropped the old marks, search again. */
+      g_signal_connect_object (session, "data-changed", G_CALLBACK (on_query_changed), self,
+                               G_CONNECT_SWAPPED);
       on_query_changed (self);
     }
 }

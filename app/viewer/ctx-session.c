@@ -19,12 +19,13 @@ struct _CtxSession
   guint8 *marks;
   double tsel_start;
   double tsel_end;
+  gboolean empty_at_origin;
 };
 
 G_DEFINE_FINAL_TYPE (CtxSession, ctx_session, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_SELECTED, N_PROPS };
-enum { VISIBLE_CHANGED, MARKS_CHANGED, TIME_SELECTION_CHANGED, N_SIGNALS };
+enum { VISIBLE_CHANGED, MARKS_CHANGED, TIME_SELECTION_CHANGED, DATA_CHANGED, N_SIGNALS };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -87,6 +88,9 @@ ctx_session_class_init (CtxSessionClass *klass)
   signals[MARKS_CHANGED] = g_signal_new ("marks-changed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 0);
+  signals[DATA_CHANGED] = g_signal_new ("data-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
   signals[TIME_SELECTION_CHANGED] = g_signal_new ("time-selection-changed",
                                                   G_TYPE_FROM_CLASS (klass),
                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -133,6 +137,7 @@ ctx_session_new (CtxTraceModel *model)
 
   self->model = g_object_ref (model);
   span_extent (model, &self->origin, &end);
+  self->empty_at_origin = ctx_trace_model_get_n_spans (model) == 0;
   self->duration = MAX (ctx_time_rel (end, self->origin), CTX_SESSION_MIN_VISIBLE_NS);
   ctx_session_fit (self);
   return self;
@@ -306,4 +311,35 @@ ctx_session_get_time_selection (CtxSession *self,
   *start = self->tsel_start;
   *end = self->tsel_end;
   return self->tsel_start <= self->tsel_end;
+}
+
+gboolean
+ctx_session_is_at_end (CtxSession *self)
+{
+  return self->visible_end >= self->duration;
+}
+
+void
+ctx_session_data_changed (CtxSession *self,
+                          gboolean    follow)
+{
+  double len = self->visible_end - self->visible_start;
+  gint64 end;
+
+  /* A trace that was empty took its origin from the process rows: take the first span's. */
+  if (self->empty_at_origin && ctx_trace_model_get_n_spans (self->model) > 0)
+    {
+      span_extent (self->model, &self->origin, &end);
+      self->empty_at_origin = FALSE;
+    }
+  end = MAX (ctx_trace_model_get_end_ns (self->model), self->origin);
+
+  self->duration = MAX (ctx_time_rel (end, self->origin), CTX_SESSION_MIN_VISIBLE_NS);
+  if (self->marks != NULL)
+    ctx_session_set_marks (self, NULL);
+  g_signal_emit (self, signals[DATA_CHANGED], 0);
+  if (follow)
+    ctx_session_set_visible (self, self->duration * 1.01 - len, self->duration * 1.01);
+  else
+    g_signal_emit (self, signals[VISIBLE_CHANGED], 0);
 }

@@ -39,6 +39,13 @@ void ctx_session_set_selected (CtxSession *self, guint32 span);
 void ctx_session_set_marks (CtxSession *self, guint8 *marks);
 const guint8 *ctx_session_get_marks (CtxSession *self);
 
+/* After a live refresh added spans: re-reads the trace's end, drops search marks (their
+ * size is stale) and emits "data-changed" so that views rebuild.  follow: keep the end of
+ * the trace in view.  Span indices stay valid (the model never renumbers). */
+void ctx_session_data_changed (CtxSession *self, gboolean follow);
+/* The visible range ends at (or after) the end of the trace. */
+gboolean ctx_session_is_at_end (CtxSession *self);
+
 /* A time range picked on the ruler; start > end when there is none. */
 void ctx_session_set_time_selection (CtxSession *self, double start, double end);
 gboolean ctx_session_get_time_selection (CtxSession *self, double *start, double *end);

@@ -1,6 +1,7 @@
 /* ctx-window-private.h: what ctx-window.c and ctx-window-actions.c share. */
 #pragma once
 
+#include "ctx-live-monitor.h"
 #include "ctx-minimap.h"
 #include "ctx-search-bar.h"
 #include "ctx-window.h"
@@ -38,6 +39,9 @@ struct _CtxWindow
   double progress;
   gint64 load_began;
   GtkNativeDialog *export_dialog;
+  CtxLiveMonitor *live;
+  guint refresh_more;    /* idle reading the rest of a large commit */
+  gint64 last_change_us; /* when a refresh last found new rows */
 };
 
 void ctx_window_actions_init (CtxWindow *self);

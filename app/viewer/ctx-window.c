@@ -11,6 +11,10 @@
 #define PROGRESS_DELAY_MS 300
 #define MAX_RECENT 8
 #define TRACE_MIME_TYPE "application/x-ctxtrace-trace"
+/* Spans read per main-loop tick when a live file grows: keeps each tick short. */
+#define REFRESH_BATCH 50000
+/* The subtitle says "live" while new rows arrived this recently. */
+#define LIVE_WINDOW_US (3 * G_USEC_PER_SEC)
 
 G_DEFINE_FINAL_TYPE (CtxWindow, ctx_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -98,6 +102,73 @@ on_selected_changed (CtxWindow *self)
     }
 }
 
+/* -- live files ---------------------------------------------------------------------- */
+
+static void refresh_now (CtxWindow *self);
+
+static void
+update_subtitle (CtxWindow *self)
+{
+  g_autofree char *summary = trace_summary (ctx_session_get_model (self->session), self->session);
+  gboolean live = self->last_change_us != 0 &&
+                  g_get_monotonic_time () - self->last_change_us < LIVE_WINDOW_US;
+  g_autofree char *text = live ? g_strdup_printf (_("%s · live"), summary) : g_strdup (summary);
+
+  gtk_label_set_text (self->subtitle_label, text);
+}
+
+static gboolean
+refresh_more_cb (gpointer user_data)
+{
+  CtxWindow *self = user_data;
+
+  self->refresh_more = 0;
+  refresh_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refresh_now (CtxWindow *self)
+{
+  CtxTraceModel *model = ctx_session_get_model (self->session);
+  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE, more = FALSE, follow = ctx_session_is_at_end (self->session);
+
+  if (!ctx_trace_model_refresh_bounded (model, REFRESH_BATCH, &changed, &more, &error))
+    {
+      /* Deleted or replaced: say so; what was read stays on screen behind the message. */
+      g_clear_object (&self->live);
+      show_error (self, error);
+      ctx_window_actions_update (self);
+      return;
+    }
+  if (changed)
+    {
+      self->last_change_us = g_get_monotonic_time ();
+      ctx_session_data_changed (self->session, follow);
+    }
+  update_subtitle (self);
+  /* More rows waiting: read them on the next tick.  Nothing read but more (a search is
+   * reading the model): wait a little rather than spin. */
+  if (more && self->refresh_more == 0)
+    self->refresh_more = changed ? g_idle_add (refresh_more_cb, self)
+                                 : g_timeout_add (50, refresh_more_cb, self);
+}
+
+static void
+start_live (CtxWindow *self)
+{
+  g_autofree char *path = g_file_get_path (self->file);
+
+  g_clear_object (&self->live);
+  g_clear_handle_id (&self->refresh_more, g_source_remove);
+  self->last_change_us = 0;
+  if (path == NULL)
+    return;
+  self->live = ctx_live_monitor_new (path);
+  g_signal_connect_object (self->live, "changed", G_CALLBACK (refresh_now), self, G_CONNECT_SWAPPED);
+}
+
 /* What the views need beyond the model, computed off the main thread: reading 10M spans
  * for the flame chart's index and the overview takes a few hundred milliseconds. */
 typedef struct
@@ -153,6 +224,7 @@ show_trace (CtxWindow *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->flame_view));
   add_to_recent (self);
   ctx_window_actions_update (self);
+  start_live (self);
 }
 
 /* -- loading ------------------------------------------------------------------------- */
@@ -272,6 +344,8 @@ ctx_window_open (CtxWindow *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->live);
+  g_clear_handle_id (&self->refresh_more, g_source_remove);
   g_set_object (&self->file, file);
   self->cancellable = g_cancellable_new ();
   self->progress = 0;
@@ -514,6 +588,13 @@ ctx_window_get_n_recent (CtxWindow *self)
   return n;
 }
 
+void
+ctx_window_refresh (CtxWindow *self)
+{
+  if (self->live != NULL)
+    refresh_now (self);
+}
+
 CtxSearchBar *
 ctx_window_get_search_bar (CtxWindow *self)
 {
@@ -530,6 +611,8 @@ ctx_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->progress_source, g_source_remove);
+  g_clear_handle_id (&self->refresh_more, g_source_remove);
+  g_clear_object (&self->live);
   if (self->export_dialog != NULL)
     gtk_native_dialog_destroy (self->export_dialog);
   g_clear_object (&self->export_dialog);

@@ -29,6 +29,8 @@ CtxSession *ctx_window_get_session (CtxWindow *self);
 CtxFlameView *ctx_window_get_flame_view (CtxWindow *self);
 CtxDetailsPane *ctx_window_get_details (CtxWindow *self);
 CtxSearchBar *ctx_window_get_search_bar (CtxWindow *self);
+/* Reads what was committed to the file since (live files also refresh by themselves). */
+void ctx_window_refresh (CtxWindow *self);
 /* Rows in the welcome page's list of recent traces. */
 guint ctx_window_get_n_recent (CtxWindow *self);
 

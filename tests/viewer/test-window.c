@@ -615,6 +615,90 @@ test_search (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+typedef struct
+{
+  CtxTraceModel *model;
+  guint n;
+} Grows;
+
+static gboolean
+model_grew (gpointer data)
+{
+  Grows *g = data;
+  return ctx_trace_model_get_n_spans (g->model) > g->n;
+}
+
+static gboolean
+shows_error (gpointer data)
+{
+  return g_strcmp0 (ctx_window_get_page (data), "error") == 0;
+}
+
+/* A file written while it is open: new spans and a new thread appear, the running root
+ * ends, the selection stays; then the file is deleted and the window says so. */
+static void
+test_live (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "live.db", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = G_GINT64_CONSTANT (1700000000000000000);
+  CtxGen *gen = ctx_gen_new (path, &error);
+  gint64 proc = ctx_gen_process (gen, 5, "app");
+  gint64 main_thread = ctx_gen_thread (gen, proc, 5, "main");
+  CtxWindow *win;
+  CtxSession *session;
+  CtxTraceModel *model;
+  guint32 root;
+  Grows grows;
+  graphene_rect_t rect;
+  g_autofree char *text = NULL;
+
+  ctx_gen_span (gen, &(CtxGenSpan) { .id = 1, .thread_id = main_thread, .name = "run", .start_ns = t0, .open = TRUE });
+  ctx_gen_span (gen, &(CtxGenSpan) { .id = 2, .parent_id = 1, .thread_id = main_thread, .name = "step",
+                                     .start_ns = t0 + 10, .dur_ns = 100, .depth = 1 });
+  g_assert_true (ctx_gen_close (gen, TRUE, &error));
+  win = open_path (path);
+  session = ctx_window_get_session (win);
+  model = ctx_session_get_model (session);
+  root = ctx_trace_model_find_id (model, 1);
+  ctx_session_set_selected (session, root);
+  g_assert_true (ctx_trace_model_get_spans (model)[root].flags & CTX_SPAN_OPEN);
+
+  gen = ctx_gen_open (path, &error);
+  g_assert_no_error (error);
+  {
+    gint64 pool = ctx_gen_thread (gen, proc, 6, "pool");
+
+    for (int i = 0; i < 20; i++)
+      ctx_gen_span (gen, &(CtxGenSpan) { .id = 10 + i, .parent_id = 1, .thread_id = pool, .name = "task",
+                                         .start_ns = t0 + 200 + i * 100, .dur_ns = 80 });
+  }
+  g_assert_true (ctx_gen_exec (gen, "UPDATE span SET dur_ns = 5000, status = 1 WHERE id = 1", &error));
+  g_assert_true (ctx_gen_commit (gen, &error));
+  grows = (Grows) { model, 2 };
+  iterate_until (model_grew, &grows);  /* the monitor (or its poll) refreshes by itself */
+  spin (100);
+  g_assert_cmpuint (ctx_trace_model_get_n_spans (model), ==, 22);
+  g_assert_cmpuint (ctx_trace_model_get_n_lanes (model), ==, 2);
+  g_assert_cmpuint (ctx_session_get_selected (session), ==, root);
+  g_assert_false (ctx_trace_model_get_spans (model)[root].flags & CTX_SPAN_OPEN);
+  /* The new lane is laid out and its spans have a place on screen. */
+  g_assert_true (ctx_flame_view_get_span_rect (ctx_window_get_flame_view (win),
+                                               ctx_trace_model_find_id (model, 15), &rect));
+  text = ctx_details_pane_to_text (ctx_window_get_details (win));
+  g_assert_null (strstr (text, "still running"));
+  g_assert_nonnull (strstr (text, "Duration: 5 µs"));
+  g_assert_true (ctx_gen_close (gen, TRUE, &error));
+
+  g_unlink (path);
+  iterate_until (shows_error, win);
+  {
+    g_autofree char *message = ctx_window_get_error_text (win);
+    g_assert_nonnull (strstr (message, "gone"));
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 test_one_window_per_file (void)
 {
@@ -673,6 +757,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/export", test_export);
   g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/about-recent-drop", test_about_recent_drop);
+  g_test_add_func ("/window/live", test_live);
   g_test_add_func ("/window/bad-files", test_bad_files);
   g_test_add_func ("/window/hostile-attributes", test_hostile_attributes);
   g_test_add_func ("/window/one-window-per-file", test_one_window_per_file);
