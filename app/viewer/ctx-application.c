@@ -48,7 +48,10 @@ ctx_application_open_file (CtxApplication *self,
 {
   CtxWindow *window = find_window (self, file);
 
-  if (window == NULL)
+  /* Opening again a file that failed tries again: it may have been fixed meanwhile. */
+  if (window != NULL && g_strcmp0 (ctx_window_get_page (window), "error") == 0)
+    ctx_window_open (window, file);
+  else if (window == NULL)
     {
       window = empty_window (self);
       if (window == NULL)
