@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctxtrace-schema.h"
@@ -170,8 +171,8 @@ insert_process (ct_writer_t *w)
 }
 
 /* Interns a W3C trace id (32 hex digits) and returns its row id in *id. */
-static int
-intern_trace (ct_writer_t *w, const char *hex, int64_t *id)
+int
+ct_db_intern_trace (ct_writer_t *w, const char *hex, int64_t *id)
 {
   sqlite3_bind_text (w->st_trace_upsert, 1, hex, -1, SQLITE_TRANSIENT);
   int rc = step_done (w->st_trace_upsert);
@@ -181,11 +182,29 @@ intern_trace (ct_writer_t *w, const char *hex, int64_t *id)
   return step_int64 (w->st_trace_id, id);
 }
 
+int
+ct_db_trace_hex (ct_writer_t *w, int64_t trace, char hex[33])
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (w->db, "SELECT hex FROM trace WHERE id = ?1", -1, &st, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (st, 1, trace);
+      rc = sqlite3_step (st) == SQLITE_ROW ? SQLITE_OK : SQLITE_NOTFOUND;
+      if (rc == SQLITE_OK)
+        snprintf (hex, 33, "%s", (const char *) sqlite3_column_text (st, 0));
+    }
+  sqlite3_finalize (st);
+  return rc;
+}
+
+/* This session's trace: the one it continues (w->trace_hex set), or a new random id. */
 static int
 new_trace (ct_writer_t *w)
 {
   uint8_t raw[16];
-  char hex[33];
+  if (w->trace_hex[0] != '\0')
+    return ct_db_intern_trace (w, w->trace_hex, &w->trace_id);
   if (getrandom (raw, sizeof raw, 0) != (ssize_t) sizeof raw)
     {
       uint64_t t = ct_now () ^ (uint64_t) getpid () << 32;
@@ -193,9 +212,8 @@ new_trace (ct_writer_t *w)
       t = (uint64_t) ct_realtime_ns ();
       memcpy (raw + 8, &t, 8);
     }
-  for (int i = 0; i < 16; i++)
-    snprintf (hex + 2 * i, 3, "%02x", raw[i]);
-  return intern_trace (w, hex, &w->trace_id);
+  ct_hex (raw, 16, w->trace_hex);
+  return ct_db_intern_trace (w, w->trace_hex, &w->trace_id);
 }
 
 /* Sets up the schema (new file) and this process's rows, in one write transaction so that
@@ -259,6 +277,20 @@ classify_error (ct_writer_t *w, const char *path, char *err, size_t errlen)
     }
 }
 
+/* Another process holds the write lock for one commit, a few ms at most: retry every
+ * 500 us for up to 5 s, rather than SQLite's default back-off that sleeps up to 100 ms a
+ * try (which would add tens of ms to every commit when processes share a file). */
+static int
+busy_retry (void *data, int count)
+{
+  (void) data;
+  struct timespec ts = { 0, 500000 };
+  if (count >= 10000)
+    return 0;
+  nanosleep (&ts, NULL);
+  return 1;
+}
+
 int
 ct_db_open (ct_writer_t *w, const char *path, char *err, size_t errlen)
 {
@@ -270,7 +302,7 @@ ct_db_open (ct_writer_t *w, const char *path, char *err, size_t errlen)
   if (sqlite3_open_v2 (path, &w->db, flags, NULL) != SQLITE_OK)
     return fail (err, errlen, -EIO, "cannot open %s: %s", path,
                  w->db ? sqlite3_errmsg (w->db) : "out of memory");
-  sqlite3_busy_timeout (w->db, 5000);
+  sqlite3_busy_handler (w->db, busy_retry, NULL);
   rc = classify_error (w, path, err, errlen);
   if (rc != 0)
     return rc;

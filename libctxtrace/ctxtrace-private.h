@@ -224,6 +224,8 @@ ct_ring_need (const ct_ring_t *r, uint64_t n)
 CT_HIDDEN int ct_ring_reserve_slow (ct_ring_t *r, uint64_t n);
 CT_HIDDEN void ct_ring_free (ct_ring_t *r);
 CT_HIDDEN void ct_ring_thread_init (void);
+/* The child's side of fork(): every ring is a copy of the parent's; forget them all. */
+CT_HIDDEN void ct_ring_forget_all_after_fork (void);
 /* Copies len payload bytes starting at slot index pos (wrapping) into out. */
 CT_HIDDEN void ct_ring_copy_out (const ct_ring_t *r, uint64_t pos, void *out, size_t len);
 CT_HIDDEN size_t ct_utf8_truncate (const char *s, size_t len, size_t max);
@@ -237,7 +239,16 @@ ct_payload_slots (size_t len)
 
 /* ---- Writer (ctxtrace-writer.c) -------------------------------------------------------- */
 
-CT_HIDDEN ct_writer_t *ct_writer_new (const char *path, char *err, size_t errlen, int *code);
+/* Opens path for recording; trace_hex (or NULL) continues that trace. */
+CT_HIDDEN ct_writer_t *ct_writer_new (const char *path, const char *trace_hex, char *err,
+                                      size_t errlen, int *code);
+/* Locks and unlocks the writer's busy mutex around fork(). */
+CT_HIDDEN void ct_writer_lock_busy (ct_writer_t *w);
+CT_HIDDEN void ct_writer_unlock_busy (ct_writer_t *w);
+/* The child's copy of a writer after fork(): closed without writing anything, freed. */
+CT_HIDDEN void ct_writer_abandon (ct_writer_t *w);
+/* The W3C id of the writer's session trace. */
+CT_HIDDEN const char *ct_writer_trace_hex (ct_writer_t *w);
 CT_HIDDEN int ct_writer_start (ct_writer_t *w);
 /* Stops the thread after a final drain and commit and frees w; with deadline_ns (a
  * CLOCK_REALTIME time, 0 for none) gives up waiting then and returns -ETIMEDOUT. */

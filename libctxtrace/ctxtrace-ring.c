@@ -248,3 +248,23 @@ ctxtrace_thread_name (const char *name)
   if (r != NULL)
     ct_ring_put (r, 0, (uint64_t) CT_TAG_THREAD_NAME << CT_TAG_SHIFT | len, copy, len, NULL, 0);
 }
+
+void
+ct_ring_forget_all_after_fork (void)
+{
+  ct_ring_t *r = ct_state.rings;
+  while (r != NULL)
+    {
+      ct_ring_t *next = r->next;
+      if (r != ct_tl_ring)
+        ct_ring_free (r);
+      r = next;
+    }
+  ct_state.rings = NULL;
+  /* This thread's ring may be of the session being forgotten or an older one: the
+   * child is its only user now either way. */
+  if (ct_tl_ring != &ct_no_ring)
+    ct_ring_free (ct_tl_ring);
+  ct_tl_ring = &ct_no_ring;
+  pthread_setspecific (ring_key, NULL);
+}

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 ct_state_t ct_state = {
   .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -51,7 +52,7 @@ set_error (const char *msg)
 }
 
 static int
-start_locked (const char *db_path)
+start_locked (const char *db_path, const char *trace_hex)
 {
   char err[512] = "";
   int code = 0;
@@ -67,7 +68,7 @@ start_locked (const char *db_path)
       return -EINVAL;
     }
   ct_state.ring_slots = ring_slots_from_env ();
-  ct_writer_t *w = ct_writer_new (db_path, err, sizeof err, &code);
+  ct_writer_t *w = ct_writer_new (db_path, trace_hex, err, sizeof err, &code);
   if (w == NULL)
     {
       set_error (err[0] ? err : "cannot open the trace file");
@@ -96,7 +97,7 @@ ctxtrace_start (const char *db_path)
 {
   pthread_once (&setup_once, setup);
   pthread_mutex_lock (&life_lock);
-  int rc = start_locked (db_path);
+  int rc = start_locked (db_path, NULL);
   pthread_mutex_unlock (&life_lock);
   return rc;
 }
@@ -198,13 +199,17 @@ at_exit (void)
   stop_with_deadline (ct_realtime_ns () + timeout * 1000000);
 }
 
-/* fork(): the child must not touch the parent's connection or writer (neither exists in
- * it); it stops recording.  The locks are taken around fork so that the child never
- * inherits them held by a thread that does not exist there. */
+/* fork(): the locks are taken around fork so that the child never inherits them held by
+ * a thread that does not exist there, and the writer is made to finish its cycle first so
+ * that no SQLite call is half done.  The child then drops its copies of the parent's
+ * writer and rings (never writing through the parent's connection) and, unless
+ * CTXTRACE_FORK=0, records into the same file as a new process of the same trace. */
 static void
 fork_prepare (void)
 {
   pthread_mutex_lock (&life_lock);
+  if (ct_state.writer != NULL)
+    ct_writer_lock_busy (ct_state.writer);
   pthread_mutex_lock (&ct_state.lock);
 }
 
@@ -212,17 +217,35 @@ static void
 fork_parent (void)
 {
   pthread_mutex_unlock (&ct_state.lock);
+  if (ct_state.writer != NULL)
+    ct_writer_unlock_busy (ct_state.writer);
   pthread_mutex_unlock (&life_lock);
 }
 
 static void
 fork_child (void)
 {
+  ct_writer_t *w = ct_state.writer;
+  int recording = w != NULL && atomic_load (&ct_state.gen) != 0;
+  char trace_hex[33] = "";
+  if (w != NULL)
+    snprintf (trace_hex, sizeof trace_hex, "%s", ct_writer_trace_hex (w));
   atomic_store (&ct_state.gen, 0);
   ct_state.writer = NULL;
   ct_state.writer_gen = 0;
-  ct_state.rings = NULL;
+  ct_ring_forget_all_after_fork ();
   pthread_mutex_unlock (&ct_state.lock);
+  if (w != NULL)
+    ct_writer_abandon (w);
+  const char *env = getenv ("CTXTRACE_FORK");
+  if (recording && ct_state.path != NULL && (env == NULL || strcmp (env, "0") != 0))
+    {
+      char *path = strdup (ct_state.path);
+      if (path != NULL && start_locked (path, trace_hex) != 0)
+        fprintf (stderr, "ctxtrace: child %d not recording: %s\n", (int) getpid (),
+                 ct_state.last_error);
+      free (path);
+    }
   pthread_mutex_unlock (&life_lock);
 }
 

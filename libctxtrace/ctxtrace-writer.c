@@ -148,7 +148,7 @@ current_context (ct_writer_t *w, const ct_thread_t *t)
     return (ct_ctx_t) { t->stack[t->n_open - 1].ref, t->stack[t->n_open - 1].trace };
   if (t->n_attached > 0)
     return t->attached[t->n_attached - 1];
-  return (ct_ctx_t) { 0, w->trace_id };
+  return w->root;
 }
 
 static void
@@ -384,7 +384,7 @@ on_capture (ct_writer_t *w, ct_thread_t *t, uint64_t key)
 static int
 on_attach (ct_writer_t *w, ct_thread_t *t, uint64_t key, const char *data)
 {
-  ct_ctx_t ctx = { 0, w->trace_id };
+  ct_ctx_t ctx = w->root;
   if (key != 0)
     {
       ct_thread_t *from = thread_for_slot (w, key >> CT_SEQ_BITS);
@@ -396,9 +396,15 @@ on_attach (ct_writer_t *w, ct_thread_t *t, uint64_t key, const char *data)
     }
   else
     {
+      /* A remote parent (from a traceparent): its span id is a span id of this file when
+       * the trace is recorded here too; its trace becomes a row of the trace table. */
       uint64_t span_id;
+      char hex[33];
       memcpy (&span_id, data, sizeof span_id);
+      ct_hex ((const uint8_t *) data + 8, 16, hex);
       ctx.ref = (int64_t) (span_id & INT64_MAX);
+      if (strcmp (hex, w->trace_hex) != 0 && ct_db_intern_trace (w, hex, &ctx.trace) != SQLITE_OK)
+        ctx.trace = w->trace_id;
     }
   if (grow (&t->attached, &t->cap_attached, t->n_attached + 1, sizeof *t->attached))
     t->attached[t->n_attached++] = ctx;
@@ -744,6 +750,23 @@ timed_wait (ct_writer_t *w, int64_t ns)
   pthread_cond_timedwait (&w->wake, &ct_state.lock, &ts);
 }
 
+int
+ct_writer_lookup_capture (ct_writer_t *w, uint64_t key, uint64_t *span, char trace_hex[33])
+{
+  int64_t idx;
+  if (!ct_map_get (&w->captures, key, &idx))
+    return -ENOENT;
+  ct_ctx_t ctx = w->capture_refs[idx];
+  if (ctx.ref <= 0)
+    return ctx.ref < 0 ? -EAGAIN : -ENOENT;
+  *span = (uint64_t) ctx.ref;
+  if (ctx.trace == w->trace_id)
+    memcpy (trace_hex, w->trace_hex, 33);
+  else if (ct_db_trace_hex (w, ctx.trace, trace_hex) != SQLITE_OK)
+    return -ENOENT;
+  return 0;
+}
+
 static void *
 writer_main (void *data)
 {
@@ -757,7 +780,9 @@ writer_main (void *data)
     {
       uint64_t target = w->flush_requested;
       pthread_mutex_unlock (&ct_state.lock);
+      pthread_mutex_lock (&w->busy);
       size_t n = cycle (w, target > w->flush_done);
+      pthread_mutex_unlock (&w->busy);
       pthread_mutex_lock (&ct_state.lock);
       if (target > w->flush_done)
         {
@@ -768,14 +793,35 @@ writer_main (void *data)
         timed_wait (w, n > 0 ? POLL_BUSY_NS : POLL_IDLE_NS);
     }
   pthread_mutex_unlock (&ct_state.lock);
+  pthread_mutex_lock (&w->busy);
   cycle (w, 1);
+  pthread_mutex_unlock (&w->busy);
   return NULL;
 }
 
 /* ---- Life cycle ------------------------------------------------------------------------- */
 
+/* A CTXTRACE_TRACEPARENT in the environment makes this process's spans continue that
+ * trace, under that span (set by the parent that spawned us: ctxtrace_export_env). */
+static void
+continue_from_env (ct_writer_t *w)
+{
+  uint8_t trace[16];
+  uint64_t span;
+  const char *tp = getenv ("CTXTRACE_TRACEPARENT");
+  if (tp == NULL || tp[0] == '\0' || w->trace_hex[0] != '\0')
+    return;
+  if (ct_traceparent_parse (tp, trace, &span) != 0)
+    {
+      fprintf (stderr, "ctxtrace: ignoring malformed CTXTRACE_TRACEPARENT\n");
+      return;
+    }
+  ct_hex (trace, 16, w->trace_hex);
+  w->root_span = span & INT64_MAX;
+}
+
 ct_writer_t *
-ct_writer_new (const char *path, char *err, size_t errlen, int *code)
+ct_writer_new (const char *path, const char *trace_hex, char *err, size_t errlen, int *code)
 {
   ct_writer_t *w = calloc (1, sizeof *w);
   if (w == NULL)
@@ -783,6 +829,10 @@ ct_writer_new (const char *path, char *err, size_t errlen, int *code)
       *code = -ENOMEM;
       return NULL;
     }
+  if (trace_hex != NULL)
+    snprintf (w->trace_hex, sizeof w->trace_hex, "%s", trace_hex);
+  continue_from_env (w);
+  pthread_mutex_init (&w->busy, NULL);
   const char *max_mb = getenv ("CTXTRACE_MAX_FILE_MB");
   if (max_mb != NULL && atoll (max_mb) > 0)
     w->max_pages = atoll (max_mb) * 1024 * 1024 / 4096;
@@ -799,10 +849,12 @@ ct_writer_new (const char *path, char *err, size_t errlen, int *code)
       ct_db_close (w, 0);
       pthread_cond_destroy (&w->wake);
       pthread_cond_destroy (&w->done);
+      pthread_mutex_destroy (&w->busy);
       free (w);
       return NULL;
     }
   w->last_commit_ns = ct_monotonic_ns ();
+  w->root = (ct_ctx_t) { (ct_ref_t) w->root_span, w->trace_id };
   return w;
 }
 
@@ -852,8 +904,10 @@ free_thread (ct_thread_t *t)
   free (t);
 }
 
+/* after_fork: the child's copy, whose condition variables record waiters of the parent
+ * (destroying them would wait for those forever): their memory is simply freed. */
 static void
-writer_free (ct_writer_t *w)
+writer_free (ct_writer_t *w, int after_fork)
 {
   clear_batch (w);
   for (size_t i = 0; i < w->n_threads_cap; i++)
@@ -865,9 +919,20 @@ writer_free (ct_writer_t *w)
   free (w->inserts), free (w->updates), free (w->events), free (w->scratch);
   free (w->capture_refs), free (w->capture_keys), free (w->new_captures);
   ct_map_free (&w->site_names), ct_map_free (&w->text_names), ct_map_free (&w->captures);
-  pthread_cond_destroy (&w->wake);
-  pthread_cond_destroy (&w->done);
+  if (!after_fork)
+    {
+      pthread_cond_destroy (&w->wake);
+      pthread_cond_destroy (&w->done);
+      pthread_mutex_destroy (&w->busy);
+    }
   free (w);
+}
+
+void
+ct_writer_abandon (ct_writer_t *w)
+{
+  ct_db_close (w, 0);
+  writer_free (w, 1);
 }
 
 int
@@ -887,6 +952,24 @@ ct_writer_stop (ct_writer_t *w, ctxtrace_stats_t *final_stats, int64_t deadline_
     }
   ct_writer_get_stats (w, final_stats);
   ct_db_close (w, ct_realtime_ns ());
-  writer_free (w);
+  writer_free (w, 0);
   return 0;
+}
+
+void
+ct_writer_lock_busy (ct_writer_t *w)
+{
+  pthread_mutex_lock (&w->busy);
+}
+
+void
+ct_writer_unlock_busy (ct_writer_t *w)
+{
+  pthread_mutex_unlock (&w->busy);
+}
+
+const char *
+ct_writer_trace_hex (ct_writer_t *w)
+{
+  return w->trace_hex;
 }

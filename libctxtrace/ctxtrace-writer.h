@@ -109,6 +109,10 @@ struct ct_writer
   sqlite3_stmt *st_trace_upsert, *st_trace_id;
   int64_t process_id;
   int64_t trace_id;      /* this session's trace row */
+  char trace_hex[33];    /* its W3C id; set before opening to continue a trace */
+  ct_ctx_t root;         /* parent of spans begun outside any span: a remote span or none */
+  uint64_t root_span;    /* the remote parent's span id (CTXTRACE_TRACEPARENT), or 0 */
+  pthread_mutex_t busy;  /* held by the writer thread while it works (see fork, traceparent) */
   ct_clock_t clock;
   pthread_t thread;
   int started;
@@ -158,6 +162,16 @@ CT_HIDDEN int ct_db_commit (ct_writer_t *w, int64_t *base);
 CT_HIDDEN void ct_db_close (ct_writer_t *w, int64_t end_ns);
 CT_HIDDEN int ct_db_json_normalize (ct_writer_t *w, const char *text, size_t len, ct_buf_t *out);
 CT_HIDDEN int ct_db_is_fatal (int rc);
+
+/* ctxtrace-writer.c */
+CT_HIDDEN int ct_writer_lookup_capture (ct_writer_t *w, uint64_t key, uint64_t *span,
+                                        char trace_hex[33]);
+CT_HIDDEN int ct_db_trace_hex (ct_writer_t *w, int64_t trace, char hex[33]);
+CT_HIDDEN int ct_db_intern_trace (ct_writer_t *w, const char *hex, int64_t *id);
+
+/* ctxtrace-context.c */
+CT_HIDDEN int ct_traceparent_parse (const char *s, uint8_t trace[16], uint64_t *span);
+CT_HIDDEN void ct_hex (const uint8_t *bytes, size_t n, char *out);
 
 /* ctxtrace-map.c */
 CT_HIDDEN int ct_map_put (ct_map_t *m, uint64_t key, int64_t value);

@@ -133,6 +133,25 @@ CTXTRACE_API ctxtrace_context_t ctxtrace_context_current (void);
 CTXTRACE_API void ctxtrace_context_attach (ctxtrace_context_t ctx);
 CTXTRACE_API void ctxtrace_context_detach (void);
 
+/* ---- Context across processes (W3C trace context) ------------------------------------ */
+
+/* Buffer size for a traceparent: "00-" 32 hex "-" 16 hex "-01" and a NUL. */
+#define CTXTRACE_TRACEPARENT_SIZE 56
+
+/* Writes ctx as a traceparent; for a context captured here, waits until its span is in the
+ * file (its span id is the file's span id).  0, -EINVAL (no context), -ENOENT (unknown). */
+CTXTRACE_API int ctxtrace_context_to_traceparent (ctxtrace_context_t ctx, char *buf, size_t size);
+
+/* Parses a traceparent into *ctx; 0, or -EINVAL for malformed text (then *ctx is unchanged). */
+CTXTRACE_API int ctxtrace_context_from_traceparent (const char *traceparent,
+                                                    ctxtrace_context_t *ctx);
+
+/* Sets CTXTRACE_DB and CTXTRACE_TRACEPARENT (the calling thread's current span) in this
+ * process's environment, so that a program spawned next records into the same file under
+ * that span.  Not thread-safe against other threads' getenv (setenv never is).
+ * 0, or -ENOENT when not recording. */
+CTXTRACE_API int ctxtrace_export_env (void);
+
 /* ---- Threads ------------------------------------------------------------------------ */
 
 /* Names the calling thread in the trace (copied, 1024 bytes at most). */
