@@ -120,6 +120,14 @@ search_step_action (GSimpleAction *action,
 }
 
 static void
+follow_action (GSimpleAction *action,
+               GVariant      *state,
+               gpointer       user_data)
+{
+  ctx_window_set_follow (user_data, g_variant_get_boolean (state));
+}
+
+static void
 close_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -133,6 +141,7 @@ static const GActionEntry win_entries[] = {
   { .name = "zoom-in", .activate = zoom_action },
   { .name = "zoom-out", .activate = zoom_action },
   { .name = "close", .activate = close_action },
+  { .name = "follow", .state = "false", .change_state = follow_action },
   { .name = "search", .activate = search_action },
   { .name = "search-next", .activate = search_step_action },
   { .name = "search-previous", .activate = search_step_action },

@@ -30,6 +30,7 @@ struct _CtxWindow
   CtxFlameView *flame_view;
   GtkScrollbar *vscrollbar;
   GtkLabel *empty_label;
+  GtkWidget *follow_button;
 
   GSettings *settings;   /* NULL when the schema is not installed */
   GFile *file;
@@ -42,9 +43,12 @@ struct _CtxWindow
   CtxLiveMonitor *live;
   guint refresh_more;    /* idle reading the rest of a large commit */
   gint64 last_change_us; /* when a refresh last found new rows */
+  gboolean follow;        /* keep the end of a live trace in view */
+  gboolean following;     /* the visible range is being moved by follow, not the user */
 };
 
 void ctx_window_actions_init (CtxWindow *self);
 void ctx_window_actions_update (CtxWindow *self);
+void ctx_window_set_follow (CtxWindow *self, gboolean follow);
 
 G_END_DECLS

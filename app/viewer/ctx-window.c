@@ -115,6 +115,36 @@ update_subtitle (CtxWindow *self)
   g_autofree char *text = live ? g_strdup_printf (_("%s · live"), summary) : g_strdup (summary);
 
   gtk_label_set_text (self->subtitle_label, text);
+  gtk_widget_set_visible (self->follow_button,
+                          live || ctx_trace_model_get_n_open_spans (ctx_session_get_model (self->session)) > 0);
+}
+
+void
+ctx_window_set_follow (CtxWindow *self,
+                       gboolean   follow)
+{
+  double start, end;
+
+  self->follow = follow;
+  /* Sets the state without going through change-state, which calls us. */
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "follow")),
+                             g_variant_new_boolean (follow));
+  if (!follow || self->session == NULL)
+    return;
+  ctx_session_get_visible (self->session, &start, &end);
+  self->following = TRUE;
+  ctx_session_set_visible (self->session,
+                           ctx_session_get_duration (self->session) * 1.01 - (end - start),
+                           ctx_session_get_duration (self->session) * 1.01);
+  self->following = FALSE;
+}
+
+/* A zoom or pan by the user ends follow mode; the Follow button brings it back. */
+static void
+on_visible_changed (CtxWindow *self)
+{
+  if (self->follow && !self->following)
+    ctx_window_set_follow (self, FALSE);
 }
 
 static gboolean
@@ -132,7 +162,7 @@ refresh_now (CtxWindow *self)
 {
   CtxTraceModel *model = ctx_session_get_model (self->session);
   g_autoptr(GError) error = NULL;
-  gboolean changed = FALSE, more = FALSE, follow = ctx_session_is_at_end (self->session);
+  gboolean changed = FALSE, more = FALSE;
 
   if (!ctx_trace_model_refresh_bounded (model, REFRESH_BATCH, &changed, &more, &error))
     {
@@ -145,7 +175,9 @@ refresh_now (CtxWindow *self)
   if (changed)
     {
       self->last_change_us = g_get_monotonic_time ();
-      ctx_session_data_changed (self->session, follow);
+      self->following = self->follow;
+      ctx_session_data_changed (self->session, self->follow);
+      self->following = FALSE;
     }
   update_subtitle (self);
   /* More rows waiting: read them on the next tick.  Nothing read but more (a search is
@@ -167,6 +199,11 @@ start_live (CtxWindow *self)
     return;
   self->live = ctx_live_monitor_new (path);
   g_signal_connect_object (self->live, "changed", G_CALLBACK (refresh_now), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "visible-changed", G_CALLBACK (on_visible_changed), self,
+                           G_CONNECT_SWAPPED);
+  /* On by default while the file is being written (spans still open). */
+  ctx_window_set_follow (self, ctx_trace_model_get_n_open_spans (ctx_session_get_model (self->session)) > 0);
+  update_subtitle (self);
 }
 
 /* What the views need beyond the model, computed off the main thread: reading 10M spans
@@ -346,6 +383,7 @@ ctx_window_open (CtxWindow *self,
   g_clear_object (&self->cancellable);
   g_clear_object (&self->live);
   g_clear_handle_id (&self->refresh_more, g_source_remove);
+  gtk_widget_set_visible (self->follow_button, FALSE);
   g_set_object (&self->file, file);
   self->cancellable = g_cancellable_new ();
   self->progress = 0;
@@ -653,6 +691,7 @@ ctx_window_class_init (CtxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, flame_view);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, vscrollbar);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, follow_button);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
 }

@@ -634,6 +634,14 @@ shows_error (gpointer data)
   return g_strcmp0 (ctx_window_get_page (data), "error") == 0;
 }
 
+static gboolean
+follow_state (CtxWindow *win)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (win), "follow");
+
+  return g_variant_get_boolean (state);
+}
+
 /* A file written while it is open: new spans and a new thread appear, the running root
  * ends, the selection stays; then the file is deleted and the window says so. */
 static void
@@ -663,6 +671,8 @@ test_live (void)
   root = ctx_trace_model_find_id (model, 1);
   ctx_session_set_selected (session, root);
   g_assert_true (ctx_trace_model_get_spans (model)[root].flags & CTX_SPAN_OPEN);
+  /* Spans are running: follow mode is on. */
+  g_assert_true (follow_state (win));
 
   gen = ctx_gen_open (path, &error);
   g_assert_no_error (error);
@@ -688,6 +698,23 @@ test_live (void)
   text = ctx_details_pane_to_text (ctx_window_get_details (win));
   g_assert_null (strstr (text, "still running"));
   g_assert_nonnull (strstr (text, "Duration: 5 µs"));
+  /* Following: the end of the trace is in view. */
+  {
+    double start, end;
+
+    ctx_session_get_visible (session, &start, &end);
+    g_assert_cmpfloat (end, >=, ctx_session_get_duration (session));
+    /* A zoom by the user ends follow mode; the action brings it back to the end. */
+    press_key (win, GDK_KEY_Home);
+    press_key (win, GDK_KEY_w);
+    press_key (win, GDK_KEY_w);
+    g_assert_false (follow_state (win));
+    g_action_group_activate_action (G_ACTION_GROUP (win), "follow", NULL);
+    g_assert_true (follow_state (win));
+    ctx_session_get_visible (session, &start, &end);
+    g_assert_cmpfloat (end, >=, ctx_session_get_duration (session));
+    g_assert_cmpfloat (end - start, <, ctx_session_get_duration (session) * 0.8);
+  }
   g_assert_true (ctx_gen_close (gen, TRUE, &error));
 
   g_unlink (path);
