@@ -180,12 +180,14 @@ ctxtrace_get_stats (ctxtrace_stats_t *stats)
 {
   if (stats == NULL)
     return;
-  pthread_mutex_lock (&ct_state.lock);
+  /* life_lock keeps the writer alive; ct_state.lock must not be held (the writer takes it
+   * while busy, and the statistics take busy). */
+  pthread_mutex_lock (&life_lock);
   if (ct_state.writer != NULL)
     ct_writer_get_stats (ct_state.writer, stats);
   else
     *stats = ct_state.last_stats;
-  pthread_mutex_unlock (&ct_state.lock);
+  pthread_mutex_unlock (&life_lock);
 }
 
 /* Normal exit flushes, but never waits longer than CTXTRACE_EXIT_TIMEOUT_MS (5 s). */

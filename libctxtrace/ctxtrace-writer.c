@@ -659,6 +659,37 @@ fail_recording (ct_writer_t *w, int rc)
 }
 
 static void
+sample_latency (ct_writer_t *w)
+{
+  int64_t now = ct_realtime_ns ();
+  for (size_t i = 0; i < w->n_inserts; i += 16)
+    if (w->inserts[i].dur_ns >= 0)
+      w->latency[w->n_latency++ % CT_LATENCY_SAMPLES]
+        = now - (w->inserts[i].start_ns + w->inserts[i].dur_ns);
+}
+
+static int
+cmp_int64 (const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+latency_percentiles (ct_writer_t *w, uint64_t *p50, uint64_t *p99)
+{
+  static int64_t copy[CT_LATENCY_SAMPLES];
+  size_t n = w->n_latency < CT_LATENCY_SAMPLES ? w->n_latency : CT_LATENCY_SAMPLES;
+  *p50 = *p99 = 0;
+  if (n == 0)
+    return;
+  memcpy (copy, w->latency, n * sizeof *copy);
+  qsort (copy, n, sizeof *copy, cmp_int64);
+  *p50 = (uint64_t) (copy[n / 2] > 0 ? copy[n / 2] : 0);
+  *p99 = (uint64_t) (copy[n * 99 / 100] > 0 ? copy[n * 99 / 100] : 0);
+}
+
+static void
 commit (ct_writer_t *w)
 {
   size_t n_updates = w->n_updates;
@@ -668,6 +699,7 @@ commit (ct_writer_t *w)
   if (rc == SQLITE_OK)
     {
       fix_refs (w, base);
+      sample_latency (w);
       atomic_fetch_add (&w->committed_spans, w->n_inserts);
       mark_open_clean (w);
       clear_batch (w);
@@ -855,6 +887,9 @@ ct_writer_new (const char *path, const char *trace_hex, char *err, size_t errlen
     }
   w->last_commit_ns = ct_monotonic_ns ();
   w->root = (ct_ctx_t) { (ct_ref_t) w->root_span, w->trace_id };
+  w->checkpointer = ct_checkpointer_new (path);
+  if (w->checkpointer != NULL)
+    ct_checkpointer_attach (w->checkpointer, w->db);
   return w;
 }
 
@@ -891,6 +926,10 @@ ct_writer_get_stats (ct_writer_t *w, ctxtrace_stats_t *stats)
   stats->rejected_attrs = atomic_load (&w->rejected_attrs);
   stats->truncated_values = w->truncated;
   stats->write_errors = atomic_load (&w->write_errors);
+  /* The samples belong to the writer thread: read them while it is between cycles. */
+  pthread_mutex_lock (&w->busy);
+  latency_percentiles (w, &stats->commit_latency_p50_ns, &stats->commit_latency_p99_ns);
+  pthread_mutex_unlock (&w->busy);
 }
 
 static void
@@ -931,6 +970,8 @@ writer_free (ct_writer_t *w, int after_fork)
 void
 ct_writer_abandon (ct_writer_t *w)
 {
+  sqlite3_wal_autocheckpoint (w->db, 1000);
+  ct_checkpointer_abandon (w->checkpointer);
   ct_db_close (w, 0);
   writer_free (w, 1);
 }
@@ -951,6 +992,9 @@ ct_writer_stop (ct_writer_t *w, ctxtrace_stats_t *final_stats, int64_t deadline_
         return -ETIMEDOUT; /* the process is exiting: leave the writer be */
     }
   ct_writer_get_stats (w, final_stats);
+  /* SQLite's own checkpoints again (replacing our hook) before the checkpointer goes. */
+  sqlite3_wal_autocheckpoint (w->db, 1000);
+  ct_checkpointer_stop (w->checkpointer);
   ct_db_close (w, ct_realtime_ns ());
   writer_free (w, 0);
   return 0;
@@ -960,11 +1004,13 @@ void
 ct_writer_lock_busy (ct_writer_t *w)
 {
   pthread_mutex_lock (&w->busy);
+  ct_checkpointer_lock (w->checkpointer);
 }
 
 void
 ct_writer_unlock_busy (ct_writer_t *w)
 {
+  ct_checkpointer_unlock (w->checkpointer);
   pthread_mutex_unlock (&w->busy);
 }
 

@@ -4,8 +4,12 @@
 
 #include <sqlite3.h>
 
+#include "ctxtrace-checkpoint.h"
 #include "ctxtrace-json.h"
 #include "ctxtrace-private.h"
+
+/* End-to-commit latencies kept for the statistics (every 16th span of each commit). */
+#define CT_LATENCY_SAMPLES 4096
 
 /* Spans per multi-row INSERT statement. */
 #define CT_INSERT_ROWS 32
@@ -113,6 +117,7 @@ struct ct_writer
   ct_ctx_t root;         /* parent of spans begun outside any span: a remote span or none */
   uint64_t root_span;    /* the remote parent's span id (CTXTRACE_TRACEPARENT), or 0 */
   pthread_mutex_t busy;  /* held by the writer thread while it works (see fork, traceparent) */
+  ct_checkpointer_t *checkpointer;
   ct_clock_t clock;
   pthread_t thread;
   int started;
@@ -148,6 +153,8 @@ struct ct_writer
   size_t scratch_cap;
 
   int64_t last_commit_ns;
+  int64_t latency[CT_LATENCY_SAMPLES]; /* end-to-commit times of sampled spans, a ring */
+  size_t n_latency;
   int open_dirty;        /* some committed open span has new attributes or status */
   _Atomic uint64_t committed_spans;
   _Atomic uint64_t rejected_attrs;

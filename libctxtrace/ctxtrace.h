@@ -69,6 +69,8 @@ typedef struct ctxtrace_stats
   uint64_t rejected_attrs;   /* attributes refused: invalid JSON, too large */
   uint64_t truncated_values; /* names and values cut at the documented limits */
   uint64_t write_errors;     /* failed commits (disk full, I/O error); recording stops */
+  uint64_t commit_latency_p50_ns; /* from a span's end to its commit, over recent commits */
+  uint64_t commit_latency_p99_ns;
 } ctxtrace_stats_t;
 
 /* ---- Recording ---------------------------------------------------------------------- */
