@@ -52,7 +52,7 @@ tokenize (const char *text)
 {
   CTXTRACE_FUNC ();
   ctxtrace_attr_int (CTXTRACE_CURRENT, "args.chars", (int64_t) strlen (text));
-  sleep_us (300 + (long) (noise ((unsigned) strlen (text), 7) % 400));
+  sleep_us (1500 + (long) (noise ((unsigned) strlen (text), 7) % 2000));
 }
 
 static int
@@ -64,7 +64,7 @@ llm_call (const char *model, const char *prompt, int salt, char *out, size_t out
   ctxtrace_attr_double (span, "args.temperature", 0.2);
   tokenize (prompt);
   ctxtrace_event ("request_sent", "{\"bytes\": 512}");
-  sleep_us (2000 + (long) (noise ((unsigned) salt, 1) % 9000));
+  sleep_us (15000 + (long) (noise ((unsigned) salt, 1) % 45000));
   if (noise ((unsigned) salt, 2) % 11 == 0)
     {
       ctxtrace_set_error (span, "RateLimitError", "429: too many requests, retry after 1s");
@@ -88,9 +88,9 @@ run_tool (tool_call_t *call)
     ctxtrace_attr_int (span, "args.task", call->task);
     {
       CTXTRACE_SCOPE ("prepare_input");
-      sleep_us (500 + (long) (noise ((unsigned) call->task, (unsigned) call->step) % 1500));
+      sleep_us (2000 + (long) (noise ((unsigned) call->task, (unsigned) call->step) % 6000));
     }
-    sleep_us (1000 + (long) (noise ((unsigned) call->step, 9) % 12000));
+    sleep_us (8000 + (long) (noise ((unsigned) call->step, 9) % 50000));
     if (noise ((unsigned) call->task * 31u, (unsigned) call->step) % 9 == 0)
       {
         call->failed = 1;
