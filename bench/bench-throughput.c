@@ -41,7 +41,7 @@ producer (void *data)
       long due = (long) (t * rate_per_thread);
       for (; emitted < due; emitted++)
         ctxtrace_end (ctxtrace_begin_site (&work_site));
-      struct timespec ts = { 0, 100000 };
+      struct timespec ts = { 0, 1000000 }; /* 1 ms pacing: bursts of RATE/1000 spans */
       nanosleep (&ts, NULL);
     }
   return (void *) (intptr_t) emitted;

@@ -107,7 +107,7 @@ typedef struct
 struct ct_writer
 {
   sqlite3 *db;
-  sqlite3_stmt *st_insert_span, *st_insert_spans, *st_update_span, *st_update_attrs, *st_insert_event;
+  sqlite3_stmt *st_insert_span, *st_insert_spans, *st_insert_plain, *st_update_span, *st_update_attrs, *st_insert_event;
   sqlite3_stmt *st_insert_thread, *st_update_thread, *st_string_upsert, *st_string_id;
   sqlite3_stmt *st_max_span, *st_json_valid, *st_process_counters, *st_process_end;
   sqlite3_stmt *st_trace_upsert, *st_trace_id;
