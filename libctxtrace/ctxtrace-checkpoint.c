@@ -8,7 +8,6 @@
 #include "ctxtrace-checkpoint.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 /* Pages of WAL (4 KiB) after which the checkpointer is asked, and after which the writer
  * completes the checkpoint itself so that the WAL restarts from its beginning. */
@@ -24,17 +23,6 @@ struct ct_checkpointer
   pthread_mutex_t busy;  /* held while checkpointing (fork waits for it) */
   int want, stop, started;
 };
-
-static int
-busy_retry (void *data, int count)
-{
-  (void) data;
-  struct timespec ts = { 0, 1000000 };
-  if (count >= 5000)
-    return 0;
-  nanosleep (&ts, NULL);
-  return 1;
-}
 
 static void *
 run (void *data)
@@ -72,7 +60,7 @@ ct_checkpointer_new (const char *path)
       free (c);
       return NULL;
     }
-  sqlite3_busy_handler (c->db, busy_retry, NULL);
+  sqlite3_busy_handler (c->db, ct_db_busy_retry, NULL);
   pthread_mutex_init (&c->lock, NULL);
   pthread_mutex_init (&c->busy, NULL);
   pthread_cond_init (&c->cond, NULL);

@@ -8,6 +8,9 @@
 
 typedef struct ct_checkpointer ct_checkpointer_t;
 
+/* The busy handler of the library's connections (ctxtrace-db.c). */
+CT_HIDDEN int ct_db_busy_retry (void *data, int count);
+
 /* Opens a second connection to path and starts the checkpoint thread (NULL on failure:
  * the writer then keeps SQLite's automatic checkpoints). */
 CT_HIDDEN ct_checkpointer_t *ct_checkpointer_new (const char *path);

@@ -287,8 +287,8 @@ classify_error (ct_writer_t *w, const char *path, char *err, size_t errlen)
 /* Another process holds the write lock for one commit, a few ms at most: retry every
  * 500 us for up to 5 s, rather than SQLite's default back-off that sleeps up to 100 ms a
  * try (which would add tens of ms to every commit when processes share a file). */
-static int
-busy_retry (void *data, int count)
+int
+ct_db_busy_retry (void *data, int count)
 {
   (void) data;
   struct timespec ts = { 0, 500000 };
@@ -309,7 +309,7 @@ ct_db_open (ct_writer_t *w, const char *path, char *err, size_t errlen)
   if (sqlite3_open_v2 (path, &w->db, flags, NULL) != SQLITE_OK)
     return fail (err, errlen, -EIO, "cannot open %s: %s", path,
                  w->db ? sqlite3_errmsg (w->db) : "out of memory");
-  sqlite3_busy_handler (w->db, busy_retry, NULL);
+  sqlite3_busy_handler (w->db, ct_db_busy_retry, NULL);
   rc = classify_error (w, path, err, errlen);
   if (rc != 0)
     return rc;
