@@ -91,6 +91,19 @@ name_from_site (ct_writer_t *w, const ctxtrace_site_t *site)
   return n;
 }
 
+static uint32_t
+name_from_func (ct_writer_t *w, uint64_t fn)
+{
+  int64_t idx;
+  char name[CT_MAX_NAME + 1];
+  if (ct_map_get (&w->func_names, fn, &idx))
+    return (uint32_t) idx;
+  size_t len = ct_symbolize (&w->modules, (const void *) (uintptr_t) fn, name, sizeof name);
+  uint32_t n = name_from_text (w, name, len < sizeof name ? len : sizeof name - 1);
+  ct_map_put (&w->func_names, fn, n);
+  return n;
+}
+
 /* ---- Threads ---------------------------------------------------------------------------- */
 
 static ct_thread_t *
@@ -208,6 +221,27 @@ close_span (ct_writer_t *w, ct_thread_t *t, size_t pos, uint64_t end_tick, int l
   t->n_open--;
   if (t->n_open == 0)
     t->lost_pending = 0;
+}
+
+/* A function's exit closes its span; spans above it on the stack were left by longjmp or
+ * an exception (their exits never ran): they end here too, marked as unwound. */
+static void
+func_exit (ct_writer_t *w, ct_thread_t *t, uint64_t fn, uint64_t tick)
+{
+  size_t pos = t->n_open;
+  while (pos-- > 0)
+    if (t->stack[pos].func == fn)
+      break;
+  if (pos == (size_t) -1)
+    return; /* its entry was dropped, or happened before recording started */
+  while (t->n_open - 1 > pos)
+    {
+      ct_open_t *top = &t->stack[t->n_open - 1];
+      if (top->func != 0)
+        ct_attrs_set (&top->attrs, "ctxtrace.unwound", "true", 4);
+      close_span (w, t, t->n_open - 1, tick, 0);
+    }
+  close_span (w, t, pos, tick, 0);
 }
 
 static int
@@ -415,7 +449,7 @@ static int
 on_record (ct_writer_t *w, ct_thread_t *t, const ct_rec_t *rec, uint64_t pos, size_t len)
 {
   int tag = (int) (rec->b >> CT_TAG_SHIFT);
-  if (tag <= CT_TAG_END_HANDLE || tag == CT_TAG_EVENT)
+  if (tag <= CT_TAG_END_HANDLE || tag == CT_TAG_EVENT || tag >= CT_TAG_FUNC_ENTER)
     t->last_tick = rec->a;
   const char *data = len > 0 ? payload (w, t->ring, pos, len) : "";
   if (data == NULL)
@@ -455,6 +489,14 @@ on_record (ct_writer_t *w, ct_thread_t *t, const ct_rec_t *rec, uint64_t pos, si
       return PROCESSED;
     case CT_TAG_GAP:
       t->lost_pending = 1;
+      return PROCESSED;
+    case CT_TAG_FUNC_ENTER:
+      begin_span (w, t, pos + 1, rec->a, name_from_func (w, rec->b & CT_LOW_MASK));
+      if (t->n_open > 0)
+        t->stack[t->n_open - 1].func = rec->b & CT_LOW_MASK;
+      return PROCESSED;
+    case CT_TAG_FUNC_EXIT:
+      func_exit (w, t, rec->b & CT_LOW_MASK, rec->a);
       return PROCESSED;
     default:
       return PROCESSED;
@@ -958,6 +1000,8 @@ writer_free (ct_writer_t *w, int after_fork)
   free (w->inserts), free (w->updates), free (w->events), free (w->scratch);
   free (w->capture_refs), free (w->capture_keys), free (w->new_captures);
   ct_map_free (&w->site_names), ct_map_free (&w->text_names), ct_map_free (&w->captures);
+  ct_map_free (&w->func_names);
+  ct_modules_free (w->modules);
   if (!after_fork)
     {
       pthread_cond_destroy (&w->wake);

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "ctxtrace-checkpoint.h"
+#include "ctxtrace-symbols.h"
 #include "ctxtrace-json.h"
 #include "ctxtrace-private.h"
 
@@ -30,6 +31,7 @@ typedef struct
   uint8_t status;
   uint8_t attrs_dirty;   /* attributes changed since the span was committed open */
   ct_attrs_t attrs;
+  uint64_t func;         /* the function's address for -finstrument-functions spans, or 0 */
 } ct_open_t;
 
 typedef struct
@@ -134,7 +136,9 @@ struct ct_writer
 
   ct_name_t *names;
   size_t n_names, cap_names, n_names_committed;
-  ct_map_t site_names;   /* site or function address -> name index */
+  ct_map_t site_names;   /* site address -> name index */
+  ct_map_t func_names;   /* function address -> name index */
+  ct_module_t *modules;  /* symbol tables read so far */
   ct_map_t text_names;   /* string hash -> name index (collisions chained by probing) */
   ct_map_t captures;     /* capture key -> index into capture_refs */
   ct_ctx_t *capture_refs;

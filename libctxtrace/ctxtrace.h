@@ -159,6 +159,13 @@ CTXTRACE_API int ctxtrace_export_env (void);
 /* Names the calling thread in the trace (copied, 1024 bytes at most). */
 CTXTRACE_API void ctxtrace_thread_name (const char *name);
 
+/* The hooks of -finstrument-functions (see pkg-config ctxtrace-instrument): a program built
+ * with that flag calls them on every function entry and exit. */
+CTXTRACE_API void __cyg_profile_func_enter (void *fn, void *call_site)
+  __attribute__ ((no_instrument_function));
+CTXTRACE_API void __cyg_profile_func_exit (void *fn, void *call_site)
+  __attribute__ ((no_instrument_function));
+
 /* The address of a word that is nonzero while recording: the macros test it inline so
  * that a site costs a load and a predicted branch when nothing records. */
 CTXTRACE_API const uint32_t *ctxtrace_recording_word (void);
