@@ -210,7 +210,7 @@ ctxtrace_scope_end_ (ctxtrace_span_t *span)
 #define CTXTRACE_SCOPE_VAR(var, name)                                                      \
   static const ctxtrace_site_t CTXTRACE_CONCAT (var, _site_) = { "" name "", __FILE__,   \
                                                                   __LINE__, 0 };            \
-  ctxtrace_span_t var __attribute__ ((cleanup (ctxtrace_scope_end_)))                      \
+  ctxtrace_span_t var __attribute__ ((cleanup (ctxtrace_scope_end_), unused))              \
     = ctxtrace_scope_begin_ (&CTXTRACE_CONCAT (var, _site_))
 
 /* Opens a span named by a string literal, ended at scope exit. */
@@ -221,12 +221,13 @@ ctxtrace_scope_end_ (ctxtrace_span_t *span)
   static const ctxtrace_site_t CTXTRACE_CONCAT (ctxtrace_fn_site_, __LINE__)               \
     = { __func__, __FILE__, __LINE__, 0 };                                                  \
   ctxtrace_span_t CTXTRACE_CONCAT (ctxtrace_fn_, __LINE__)                                 \
-    __attribute__ ((cleanup (ctxtrace_scope_end_)))                                         \
+    __attribute__ ((cleanup (ctxtrace_scope_end_), unused))                                 \
     = ctxtrace_scope_begin_ (&CTXTRACE_CONCAT (ctxtrace_fn_site_, __LINE__))
 
 /* Opens a span with a run-time name (copied), ended when var leaves scope. */
 #define CTXTRACE_SCOPE_DYNAMIC(var, name_expr)                                              \
-  ctxtrace_span_t var __attribute__ ((cleanup (ctxtrace_scope_end_))) = ctxtrace_begin (name_expr)
+  ctxtrace_span_t var __attribute__ ((cleanup (ctxtrace_scope_end_), unused))              \
+    = ctxtrace_begin (name_expr)
 
 #define CTXTRACE_ATTR_INT(span, key, v) ctxtrace_attr_int ((span), (key), (v))
 #define CTXTRACE_ATTR_DOUBLE(span, key, v) ctxtrace_attr_double ((span), (key), (v))
