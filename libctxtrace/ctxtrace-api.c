@@ -5,23 +5,9 @@
 
 #include <stdio.h>
 
-/* The calling thread's ring for the current session, or NULL when not recording. */
-static inline ct_ring_t *
-current_ring (void)
-{
-  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
-  if (CT_UNLIKELY (gen == 0))
-    return NULL;
-  ct_ring_t *r = ct_tl_ring;
-  if (CT_UNLIKELY (r->gen != gen))
-    r = ct_ring_get_slow (gen);
-  return r;
-}
-
 static ctxtrace_span_t
 drop_begin (ct_ring_t *r)
 {
-  r->pending_gap++;
   r->room = 0;
   atomic_fetch_add_explicit (&r->dropped_spans, 1, memory_order_relaxed);
   atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
@@ -32,14 +18,8 @@ drop_begin (ct_ring_t *r)
 static inline ctxtrace_span_t
 write_begin (ct_ring_t *r, uint64_t head, int tsc, const ctxtrace_site_t *site)
 {
-  ct_rec_t *s = &r->slots[head & r->mask];
-  if (tsc)
-    ct_tsc_store (&s->a);
-  else
-    s->a = ct_now ();
-  s->b = (uint64_t) CT_TAG_BEGIN_SITE << CT_TAG_SHIFT | (uintptr_t) site;
-  r->open++;
-  ct_ring_publish (r, head + 1);
+  ct_ring_put_timed (r, head, tsc, (uint64_t) CT_TAG_BEGIN_SITE << CT_TAG_SHIFT | (uintptr_t) site,
+                     1);
   return r->slot_bits | (head + 1);
 }
 
@@ -48,12 +28,12 @@ write_begin (ct_ring_t *r, uint64_t head, int tsc, const ctxtrace_site_t *site)
 __attribute__ ((noinline)) static ctxtrace_span_t
 begin_site_slow (const ctxtrace_site_t *site)
 {
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r == NULL)
     return CTXTRACE_NO_SPAN;
   /* Room for this begin, its end and the ends of the spans already open. */
   uint64_t need = ct_ring_need (r, 2);
-  if (ct_ring_head (r) + need >= r->room && !ct_ring_reserve_slow (r, need))
+  if (!ct_ring_make_room (r, need))
     return drop_begin (r);
   return write_begin (r, ct_ring_head (r), 0, site);
 }
@@ -74,7 +54,7 @@ ctxtrace_begin_site (const ctxtrace_site_t *site)
 CTXTRACE_API ctxtrace_span_t
 ctxtrace_begin (const char *name)
 {
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (CT_UNLIKELY (r == NULL))
     return CTXTRACE_NO_SPAN;
   if (name == NULL)
@@ -104,7 +84,7 @@ end_slow (ctxtrace_span_t span)
 {
   if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE)
     return; /* a span whose begin was dropped has nothing to end */
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r == NULL)
     return;
   if (span >> CT_SEQ_BITS != r->slot)
@@ -113,18 +93,14 @@ end_slow (ctxtrace_span_t span)
                    sizeof span, NULL, 0);
       return;
     }
-  if (ct_ring_head (r) + 1 >= r->room && !ct_ring_reserve_slow (r, 1))
+  if (!ct_ring_make_room (r, 1))
     {
       r->room = 0;
       atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
       return;
     }
-  uint64_t head = ct_ring_head (r);
-  ct_rec_t *s = &r->slots[head & r->mask];
-  s->a = ct_now ();
-  s->b = (uint64_t) CT_TAG_END << CT_TAG_SHIFT | (span & CT_SEQ_MASK);
-  r->open--;
-  ct_ring_publish (r, head + 1);
+  ct_ring_put_timed (r, ct_ring_head (r), 0,
+                     (uint64_t) CT_TAG_END << CT_TAG_SHIFT | (span & CT_SEQ_MASK), -1);
 }
 
 CTXTRACE_API void
@@ -141,11 +117,7 @@ ctxtrace_end (ctxtrace_span_t span)
       end_slow (span);
       return;
     }
-  ct_rec_t *s = &r->slots[head & r->mask];
-  ct_tsc_store (&s->a);
-  s->b = b;
-  r->open--;
-  ct_ring_publish (r, head + 1);
+  ct_ring_put_timed (r, head, 1, b, -1);
 }
 
 /* ---- Attributes ------------------------------------------------------------------------- */
@@ -155,7 +127,7 @@ put_attr (ctxtrace_span_t span, int type, const char *key, const void *value, si
 {
   if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE)
     return;
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r == NULL)
     return;
   if (key == NULL)
@@ -207,7 +179,7 @@ put_text_attr (ctxtrace_span_t span, int type, const char *key, const char *valu
       put_attr (span, type, key, value, len);
       return;
     }
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r != NULL)
     atomic_fetch_add_explicit (&r->truncated, 1, memory_order_relaxed);
   if (type == CT_ATTR_JSON)
@@ -240,7 +212,7 @@ put_status (ctxtrace_span_t span, int status)
 {
   if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE)
     return;
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r != NULL)
     ct_ring_put (r, span, (uint64_t) CT_TAG_STATUS << CT_TAG_SHIFT | (uint64_t) status, NULL, 0,
                  NULL, 0);
@@ -266,7 +238,7 @@ ctxtrace_set_ok (ctxtrace_span_t span)
 CTXTRACE_API void
 ctxtrace_event (const char *name, const char *json_attrs)
 {
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r == NULL)
     return;
   if (name == NULL)
@@ -291,7 +263,7 @@ CTXTRACE_API ctxtrace_context_t
 ctxtrace_context_current (void)
 {
   ctxtrace_context_t ctx = { 0 };
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r == NULL)
     return ctx;
   uint64_t key = (uint64_t) r->slot << CT_SEQ_BITS | (++r->captures & CT_SEQ_MASK);
@@ -303,7 +275,7 @@ ctxtrace_context_current (void)
 CTXTRACE_API void
 ctxtrace_context_attach (ctxtrace_context_t ctx)
 {
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r == NULL)
     return;
   /* Remote part (trace id and span id) travels as the payload. */
@@ -314,7 +286,7 @@ ctxtrace_context_attach (ctxtrace_context_t ctx)
 CTXTRACE_API void
 ctxtrace_context_detach (void)
 {
-  ct_ring_t *r = current_ring ();
+  ct_ring_t *r = ct_current_ring ();
   if (r != NULL)
     ct_ring_put (r, 0, (uint64_t) CT_TAG_DETACH << CT_TAG_SHIFT, NULL, 0, NULL, 0);
 }

@@ -510,8 +510,8 @@ commit_events (ct_writer_t *w, int64_t base)
 static int
 commit_counters (ct_writer_t *w)
 {
-  uint64_t now[4] = { w->dropped_spans, w->dropped_records, atomic_load (&w->rejected_attrs),
-                      w->truncated };
+  uint64_t now[4];
+  ct_writer_counters (w, now);
   if (memcmp (now, w->saved_counters, sizeof now) == 0)
     return SQLITE_OK;
   sqlite3_stmt *st = w->st_process_counters;

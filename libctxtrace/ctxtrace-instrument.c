@@ -8,14 +8,10 @@
 __attribute__ ((noinline, no_instrument_function)) static void
 func_slow (void *fn, int tag)
 {
-  ct_ring_t *r = NULL;
-  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
-  if (gen == 0 || (r = ct_tl_ring)->gen != gen)
-    r = gen != 0 ? ct_ring_get_slow (gen) : NULL;
+  ct_ring_t *r = ct_current_ring ();
   if (r == NULL)
     return;
-  uint64_t need = tag == CT_TAG_FUNC_ENTER ? ct_ring_need (r, 2) : 1;
-  if (ct_ring_head (r) + need >= r->room && !ct_ring_reserve_slow (r, need))
+  if (!ct_ring_make_room (r, tag == CT_TAG_FUNC_ENTER ? ct_ring_need (r, 2) : 1))
     {
       r->room = 0;
       atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
@@ -23,12 +19,9 @@ func_slow (void *fn, int tag)
         atomic_fetch_add_explicit (&r->dropped_spans, 1, memory_order_relaxed);
       return;
     }
-  uint64_t head = ct_ring_head (r);
-  ct_rec_t *s = &r->slots[head & r->mask];
-  s->a = ct_now ();
-  s->b = (uint64_t) tag << CT_TAG_SHIFT | ((uintptr_t) fn & CT_LOW_MASK);
-  r->open += tag == CT_TAG_FUNC_ENTER ? 1 : -1;
-  ct_ring_publish (r, head + 1);
+  ct_ring_put_timed (r, ct_ring_head (r), 0,
+                     (uint64_t) tag << CT_TAG_SHIFT | ((uintptr_t) fn & CT_LOW_MASK),
+                     tag == CT_TAG_FUNC_ENTER ? 1 : -1);
 }
 
 __attribute__ ((always_inline, no_instrument_function)) static inline void
@@ -44,11 +37,8 @@ func_record (void *fn, int tag, uint64_t need)
       func_slow (fn, tag);
       return;
     }
-  ct_rec_t *s = &r->slots[head & r->mask];
-  ct_tsc_store (&s->a);
-  s->b = (uint64_t) tag << CT_TAG_SHIFT | ((uintptr_t) fn & CT_LOW_MASK);
-  r->open += tag == CT_TAG_FUNC_ENTER ? 1 : -1;
-  ct_ring_publish (r, head + 1);
+  ct_ring_put_timed (r, head, 1, (uint64_t) tag << CT_TAG_SHIFT | ((uintptr_t) fn & CT_LOW_MASK),
+                     tag == CT_TAG_FUNC_ENTER ? 1 : -1);
 }
 
 CTXTRACE_API __attribute__ ((no_instrument_function)) void

@@ -48,7 +48,7 @@ enum
   CT_TAG_ATTACH,         /* a = capture key, low = len; payload = remote parent (may be 0) */
   CT_TAG_DETACH,         /* a = 0 */
   CT_TAG_THREAD_NAME,    /* a = 0, low = len; payload = name */
-  CT_TAG_GAP,            /* a = begins dropped just before this record */
+  CT_TAG_GAP,            /* a = 0: records were dropped just before this one */
   CT_TAG_FUNC_ENTER,     /* a = timestamp, low = function address (instrumentation) */
   CT_TAG_FUNC_EXIT,      /* a = timestamp, low = function address */
 };
@@ -90,7 +90,6 @@ struct ct_ring
   uint32_t fast_gen;
   uint64_t end_xor;        /* handle ^ end_xor = the END record's word b, on the fast path */
   ct_rec_t *slots;
-  uint64_t pending_gap;    /* begins dropped since the last GAP record */
   _Atomic uint64_t dropped_spans;
   _Atomic uint64_t dropped_records;
   _Atomic uint64_t truncated;
@@ -112,7 +111,6 @@ typedef struct
   _Atomic uint32_t gen;        /* current session; 0 = not recording */
   uint32_t last_gen;
   pthread_mutex_t lock;        /* registry, start/stop, flush handshake */
-  pthread_cond_t cond;
   ct_ring_t *rings;            /* live rings of the current session */
   _Atomic int rings_changed;
   _Atomic uint32_t next_slot;
@@ -223,6 +221,19 @@ ct_ring_need (const ct_ring_t *r, uint64_t n)
 /* Makes room for n slots (writing a pending GAP first); 0 if the ring is full. */
 CT_HIDDEN int ct_ring_reserve_slow (ct_ring_t *r, uint64_t n);
 CT_HIDDEN void ct_ring_free (ct_ring_t *r);
+
+/* The calling thread's ring for the current session, or NULL when not recording. */
+static inline ct_ring_t *
+ct_current_ring (void)
+{
+  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
+  if (CT_UNLIKELY (gen == 0))
+    return NULL;
+  ct_ring_t *r = ct_tl_ring;
+  if (CT_UNLIKELY (r->gen != gen))
+    r = ct_ring_get_slow (gen);
+  return r;
+}
 CT_HIDDEN void ct_ring_thread_init (void);
 /* The child's side of fork(): every ring is a copy of the parent's; forget them all. */
 CT_HIDDEN void ct_ring_forget_all_after_fork (void);
@@ -230,6 +241,29 @@ CT_HIDDEN void ct_ring_forget_all_after_fork (void);
 CT_HIDDEN void ct_ring_copy_out (const ct_ring_t *r, uint64_t pos, void *out, size_t len);
 CT_HIDDEN size_t ct_utf8_truncate (const char *s, size_t len, size_t max);
 CT_HIDDEN const char *ct_thread_name_tls (void);
+
+/* Writes a one-slot timestamped record at head, whose room the caller checked: the time
+ * from the TSC when tsc is set (the fast paths), else ct_now(); open_delta counts the
+ * spans whose ends the ring keeps room for. */
+static inline void
+ct_ring_put_timed (ct_ring_t *r, uint64_t head, int tsc, uint64_t b, int open_delta)
+{
+  ct_rec_t *s = &r->slots[head & r->mask];
+  if (tsc)
+    ct_tsc_store (&s->a);
+  else
+    s->a = ct_now ();
+  s->b = b;
+  r->open += (uint64_t) (int64_t) open_delta;
+  ct_ring_publish (r, head + 1);
+}
+
+/* True when n slots fit (writing a pending GAP first if need be). */
+static inline int
+ct_ring_make_room (ct_ring_t *r, uint64_t n)
+{
+  return ct_ring_head (r) + n < r->room || ct_ring_reserve_slow (r, n);
+}
 
 static inline uint64_t
 ct_payload_slots (size_t len)
@@ -256,4 +290,3 @@ CT_HIDDEN int ct_writer_stop (ct_writer_t *w, ctxtrace_stats_t *final_stats, int
 /* Returns once everything recorded before the call is committed; ct_state.lock held. */
 CT_HIDDEN void ct_writer_flush_locked (ct_writer_t *w);
 CT_HIDDEN void ct_writer_get_stats (ct_writer_t *w, ctxtrace_stats_t *stats);
-CT_HIDDEN void ct_writer_wake (ct_writer_t *w);

@@ -177,10 +177,9 @@ ct_ring_reserve_slow (ct_ring_t *r, uint64_t n)
       /* Records were lost since the last one written: say so first (the slots kept
        * free by CT_GAP_RESERVE guarantee it fits). */
       ct_rec_t *s = &r->slots[head & r->mask];
-      s->a = r->pending_gap;
+      s->a = 0;
       s->b = (uint64_t) CT_TAG_GAP << CT_TAG_SHIFT;
       ct_ring_publish (r, head + 1);
-      r->pending_gap = 0;
     }
   r->room = r->tail_cache + CT_RING_CAPACITY (r);
   return 1;
@@ -193,7 +192,7 @@ ct_ring_put (ct_ring_t *r, uint64_t a, uint64_t b, const void *payload, size_t l
   uint64_t n = 1 + ct_payload_slots (len + len2);
   uint64_t need = ct_ring_need (r, n);
 
-  if (CT_UNLIKELY (ct_ring_head (r) + need >= r->room) && !ct_ring_reserve_slow (r, need))
+  if (CT_UNLIKELY (!ct_ring_make_room (r, need)))
     {
       atomic_fetch_add_explicit (&r->dropped_records, 1, memory_order_relaxed);
       r->room = 0;
@@ -239,12 +238,7 @@ ctxtrace_thread_name (const char *name)
     return;
   free (tl_thread_name);
   tl_thread_name = copy;
-  uint32_t gen = atomic_load_explicit (&ct_state.gen, memory_order_relaxed);
-  ct_ring_t *r = ct_tl_ring;
-  if (gen == 0)
-    return;
-  if (r == &ct_no_ring || r->gen != gen)
-    r = ct_ring_get_slow (gen);
+  ct_ring_t *r = ct_current_ring ();
   if (r != NULL)
     ct_ring_put (r, 0, (uint64_t) CT_TAG_THREAD_NAME << CT_TAG_SHIFT | len, copy, len, NULL, 0);
 }

@@ -761,11 +761,20 @@ commit (ct_writer_t *w)
   w->last_commit_ns = ct_monotonic_ns ();
 }
 
+void
+ct_writer_counters (ct_writer_t *w, uint64_t out[4])
+{
+  out[0] = w->dropped_spans;
+  out[1] = w->dropped_records;
+  out[2] = atomic_load (&w->rejected_attrs);
+  out[3] = w->truncated;
+}
+
 static int
 has_work (ct_writer_t *w)
 {
-  uint64_t now[4] = { w->dropped_spans, w->dropped_records, atomic_load (&w->rejected_attrs),
-                      w->truncated };
+  uint64_t now[4];
+  ct_writer_counters (w, now);
   for (size_t i = 0; i < w->n_live; i++)
     if (w->live[i]->db_id == 0 || w->live[i]->name_dirty)
       return 1;
@@ -941,12 +950,6 @@ ct_writer_start (ct_writer_t *w)
   int rc = pthread_create (&w->thread, NULL, writer_main, w);
   w->started = rc == 0;
   return -rc;
-}
-
-void
-ct_writer_wake (ct_writer_t *w)
-{
-  pthread_cond_signal (&w->wake);
 }
 
 /* Called with ct_state.lock held. */

@@ -175,6 +175,9 @@ CT_HIDDEN int ct_db_json_normalize (ct_writer_t *w, const char *text, size_t len
 CT_HIDDEN int ct_db_is_fatal (int rc);
 
 /* ctxtrace-writer.c */
+/* The counters of the process row, in its column order (dropped spans, dropped records,
+ * rejected attributes, truncated values). */
+CT_HIDDEN void ct_writer_counters (ct_writer_t *w, uint64_t out[4]);
 CT_HIDDEN int ct_writer_lookup_capture (ct_writer_t *w, uint64_t key, uint64_t *span,
                                         char trace_hex[33]);
 CT_HIDDEN int ct_db_trace_hex (ct_writer_t *w, int64_t trace, char hex[33]);
