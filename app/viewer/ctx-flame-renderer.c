@@ -50,6 +50,7 @@ struct _CtxFlameRenderer
   GArray *buckets[N_BUCKETS];
   GArray *labels;
   GArray *running;           /* Box: right ends of spans still open */
+  GArray *highlights;        /* Box: spans with the selected name */
   PangoContext *pango;
   PangoFontDescription *font;
   GHashTable *layouts;       /* name index -> PangoLayout, unconstrained width */
@@ -231,6 +232,7 @@ ctx_flame_renderer_new (CtxTraceModel        *model,
     self->buckets[i] = g_array_new (FALSE, FALSE, sizeof (Box));
   self->labels = g_array_new (FALSE, FALSE, sizeof (LabelJob));
   self->running = g_array_new (FALSE, FALSE, sizeof (Box));
+  self->highlights = g_array_new (FALSE, FALSE, sizeof (Box));
   self->pango = pango_font_map_create_context (pango_cairo_font_map_get_default ());
   self->font = pango_font_description_from_string ("Sans 9");
   pango_context_set_font_description (self->pango, self->font);
@@ -247,6 +249,7 @@ ctx_flame_renderer_free (CtxFlameRenderer *self)
     g_array_unref (self->buckets[i]);
   g_array_unref (self->labels);
   g_array_unref (self->running);
+  g_array_unref (self->highlights);
   g_hash_table_unref (self->layouts);
   g_object_unref (self->scratch);
   g_object_unref (self->pango);
@@ -493,6 +496,8 @@ add_span (CtxFlameRenderer       *self,
       Box b = { clamp_px (x1) - 6, y, 6, CTX_FLAME_ROW_HEIGHT - 1 };
       g_array_append_val (self->running, b);
     }
+  if (vp->highlight && self->spans[idx].name == vp->highlight_name)
+    add_box (self->highlights, x0, x1, y);
   if (MIN (x1, vp->width) - MAX (x0, 0) >= CTX_FLAME_MIN_LABEL_PX)
     {
       LabelJob job = { idx, MAX (x0, 0), y, MIN (x1, vp->width) - MAX (x0, 0), bucket };
@@ -849,6 +854,29 @@ draw_running (CtxFlameRenderer *self,
   g_array_set_size (self->running, 0);
 }
 
+/* Every span of the selected name: an outline of its own colour, distinct from the
+ * selection's blue and from search (which dims the rest). */
+static void
+draw_highlights (CtxFlameRenderer *self,
+                 cairo_t          *cr,
+                 gboolean          dark)
+{
+  if (dark)
+    cairo_set_source_rgb (cr, 1.0, 0.78, 0.2);
+  else
+    cairo_set_source_rgb (cr, 0.9, 0.45, 0.0);
+  cairo_set_line_width (cr, 2);
+  for (guint i = 0; i < self->highlights->len; i++)
+    {
+      const Box *b = &g_array_index (self->highlights, Box, i);
+
+      cairo_rectangle (cr, b->x + 1, b->y + 1, MAX (b->w - 2, 1), b->h - 2);
+    }
+  cairo_stroke (cr);
+  self->stats.n_highlighted = self->highlights->len;
+  g_array_set_size (self->highlights, 0);
+}
+
 static void
 draw_labels (CtxFlameRenderer       *self,
              cairo_t                *cr,
@@ -1014,6 +1042,7 @@ ctx_flame_renderer_draw (CtxFlameRenderer       *self,
   fill_buckets (self, cr);
   draw_running (self, cr, vp->dark);
   draw_labels (self, cr, vp);
+  draw_highlights (self, cr, vp->dark);
   draw_selected (self, cr, vp);
   cairo_restore (cr);
   draw_ruler (self, cr, vp, &m);

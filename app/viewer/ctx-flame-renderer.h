@@ -31,6 +31,8 @@ typedef struct
   gboolean dark;
   const guint32 *flow_children;  /* children of selected on other threads (arrows) */
   guint n_flow_children;
+  gboolean highlight;            /* outline every span named highlight_name */
+  guint32 highlight_name;        /* the selected name (string index) */
 } CtxFlameViewport;
 
 typedef struct
@@ -39,6 +41,7 @@ typedef struct
   guint n_merged;  /* merged blocks */
   guint n_labels;
   guint n_arrows;  /* cross-thread flow arrows */
+  guint n_highlighted;  /* spans outlined as having the selected name */
 } CtxFlameStats;
 
 typedef struct _CtxFlameRenderer CtxFlameRenderer;

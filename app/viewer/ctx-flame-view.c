@@ -90,6 +90,8 @@ ctx_flame_view_get_viewport (CtxFlameView     *self,
   ctx_session_get_time_selection (self->session, &vp->tsel_start, &vp->tsel_end);
   vp->flow_children = (const guint32 *) self->flow_children->data;
   vp->n_flow_children = self->flow_children->len;
+  vp->highlight_name = ctx_session_get_selected_name (self->session);
+  vp->highlight = vp->highlight_name != CTX_NONE;
 }
 
 static double
@@ -388,6 +390,7 @@ on_key_pressed (GtkEventControllerKey *controller,
   if (keyval == GDK_KEY_Escape)
     {
       ctx_session_set_selected (self->session, CTX_NONE);
+      ctx_session_set_selected_name (self->session, CTX_NONE);
       ctx_session_set_time_selection (self->session, 1, 0);
       return TRUE;
     }
@@ -742,6 +745,7 @@ ctx_flame_view_set_session (CtxFlameView  *self,
       g_signal_connect_object (session, "visible-changed", G_CALLBACK (on_visible_changed), self, 0);
       g_signal_connect_object (session, "marks-changed", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::selected", G_CALLBACK (on_selected_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::selected-name", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "time-selection-changed", G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "data-changed", G_CALLBACK (on_data_changed), self, G_CONNECT_SWAPPED);
     }

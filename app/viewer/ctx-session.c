@@ -6,6 +6,11 @@
 #include "ctx-session.h"
 #include "ctx-time.h"
 
+/* Statistics follow a dragged time selection at most this often, and a live file's new
+ * rows less often (each computation holds the model's reader lock, which pauses refresh). */
+#define SCOPE_DEBOUNCE_MS 150
+#define DATA_DEBOUNCE_MS 500
+
 struct _CtxSession
 {
   GObject parent_instance;
@@ -20,21 +25,43 @@ struct _CtxSession
   double tsel_start;
   double tsel_end;
   gboolean empty_at_origin;
+  guint32 selected_name;
+
+  CtxAggregate *aggregate;
+  GCancellable *agg_cancellable;  /* the computation running, if any */
+  guint agg_timeout;              /* a computation waiting for its debounce */
+  gboolean agg_wanted;            /* someone asked: keep it up to date */
+  gboolean agg_stale;             /* scope or data changed since it was started */
 };
 
 G_DEFINE_FINAL_TYPE (CtxSession, ctx_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_SELECTED, N_PROPS };
-enum { VISIBLE_CHANGED, MARKS_CHANGED, TIME_SELECTION_CHANGED, DATA_CHANGED, N_SIGNALS };
+enum { PROP_0, PROP_SELECTED, PROP_SELECTED_NAME, N_PROPS };
+enum { VISIBLE_CHANGED, MARKS_CHANGED, TIME_SELECTION_CHANGED, DATA_CHANGED, AGGREGATE_CHANGED,
+       N_SIGNALS };
 
 static GParamSpec *properties[N_PROPS];
+
+static void aggregate_invalidate (CtxSession *self, guint delay_ms);
 static guint signals[N_SIGNALS];
+
+static void
+ctx_session_dispose (GObject *object)
+{
+  CtxSession *self = CTX_SESSION (object);
+
+  g_cancellable_cancel (self->agg_cancellable);
+  g_clear_object (&self->agg_cancellable);
+  g_clear_handle_id (&self->agg_timeout, g_source_remove);
+  G_OBJECT_CLASS (ctx_session_parent_class)->dispose (object);
+}
 
 static void
 ctx_session_finalize (GObject *object)
 {
   CtxSession *self = CTX_SESSION (object);
 
+  g_clear_pointer (&self->aggregate, ctx_aggregate_unref);
   g_clear_object (&self->model);
   g_clear_pointer (&self->marks, g_free);
   G_OBJECT_CLASS (ctx_session_parent_class)->finalize (object);
@@ -50,6 +77,8 @@ ctx_session_get_property (GObject    *object,
 
   if (prop_id == PROP_SELECTED)
     g_value_set_uint (value, self->selected);
+  else if (prop_id == PROP_SELECTED_NAME)
+    g_value_set_uint (value, self->selected_name);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -64,6 +93,8 @@ ctx_session_set_property (GObject      *object,
 
   if (prop_id == PROP_SELECTED)
     ctx_session_set_selected (self, g_value_get_uint (value));
+  else if (prop_id == PROP_SELECTED_NAME)
+    ctx_session_set_selected_name (self, g_value_get_uint (value));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -73,12 +104,16 @@ ctx_session_class_init (CtxSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = ctx_session_dispose;
   object_class->finalize = ctx_session_finalize;
   object_class->get_property = ctx_session_get_property;
   object_class->set_property = ctx_session_set_property;
 
   properties[PROP_SELECTED] =
     g_param_spec_uint ("selected", NULL, NULL, 0, G_MAXUINT32, CTX_NONE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_NAME] =
+    g_param_spec_uint ("selected-name", NULL, NULL, 0, G_MAXUINT32, CTX_NONE,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -95,12 +130,16 @@ ctx_session_class_init (CtxSessionClass *klass)
                                                   G_TYPE_FROM_CLASS (klass),
                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                   G_TYPE_NONE, 0);
+  signals[AGGREGATE_CHANGED] = g_signal_new ("aggregate-changed", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
 }
 
 static void
 ctx_session_init (CtxSession *self)
 {
   self->selected = CTX_NONE;
+  self->selected_name = CTX_NONE;
   self->tsel_start = 1;
   self->tsel_end = 0;
 }
@@ -276,6 +315,33 @@ ctx_session_set_selected (CtxSession *self,
     return;
   self->selected = span;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+  ctx_session_set_selected_name (self, span != CTX_NONE
+                                       ? ctx_trace_model_get_spans (self->model)[span].name
+                                       : CTX_NONE);
+}
+
+guint32
+ctx_session_get_selected_name (CtxSession *self)
+{
+  return self->selected_name;
+}
+
+void
+ctx_session_set_selected_name (CtxSession *self,
+                               guint32     name)
+{
+  if (name != CTX_NONE && name >= ctx_trace_model_get_n_strings (self->model))
+    name = CTX_NONE;
+  if (name == self->selected_name)
+    return;
+  self->selected_name = name;
+  if (self->selected != CTX_NONE &&
+      ctx_trace_model_get_spans (self->model)[self->selected].name != name)
+    {
+      self->selected = CTX_NONE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NAME]);
 }
 
 void
@@ -293,6 +359,95 @@ ctx_session_get_marks (CtxSession *self)
   return self->marks;
 }
 
+/* -- shared statistics ---------------------------------------------------------------- */
+
+void
+ctx_session_get_scope (CtxSession *self,
+                       gint64     *start_ns,
+                       gint64     *end_ns)
+{
+  double start, end;
+
+  *start_ns = *end_ns = 0;
+  if (!ctx_session_get_time_selection (self, &start, &end) || !(end > start))
+    return;
+  /* Relative doubles back to absolute integers, saturating for hostile origins. */
+  *start_ns = self->origin + (gint64) CLAMP (floor (start), -4e18, 4e18);
+  *end_ns = self->origin + (gint64) CLAMP (ceil (end), -4e18, 4e18);
+}
+
+static void aggregate_start (CtxSession *self);
+
+static void
+on_aggregate_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CtxSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CtxAggregate *aggregate = ctx_aggregate_compute_finish (CTX_TRACE_MODEL (source), result, &error);
+
+  if (aggregate == NULL)
+    return;  /* cancelled: a newer one is on its way, or the session is gone */
+  g_clear_object (&self->agg_cancellable);
+  g_clear_pointer (&self->aggregate, ctx_aggregate_unref);
+  self->aggregate = aggregate;
+  g_signal_emit (self, signals[AGGREGATE_CHANGED], 0);
+  if (self->agg_stale && self->agg_timeout == 0)
+    aggregate_start (self);
+}
+
+static void
+aggregate_start (CtxSession *self)
+{
+  gint64 start, end;
+
+  g_cancellable_cancel (self->agg_cancellable);
+  g_clear_object (&self->agg_cancellable);
+  self->agg_cancellable = g_cancellable_new ();
+  self->agg_stale = FALSE;
+  ctx_session_get_scope (self, &start, &end);
+  ctx_aggregate_compute_async (self->model, start, end, self->agg_cancellable,
+                               on_aggregate_done, g_object_ref (self));
+}
+
+static gboolean
+aggregate_timeout (gpointer user_data)
+{
+  CtxSession *self = user_data;
+
+  self->agg_timeout = 0;
+  aggregate_start (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Throttled rather than postponed: a stream of changes (a drag, a live file) still gets
+ * fresh statistics every delay_ms. */
+static void
+aggregate_invalidate (CtxSession *self,
+                      guint       delay_ms)
+{
+  self->agg_stale = TRUE;
+  if (self->agg_wanted && self->agg_timeout == 0)
+    self->agg_timeout = g_timeout_add (delay_ms, aggregate_timeout, self);
+}
+
+CtxAggregate *
+ctx_session_get_aggregate (CtxSession *self)
+{
+  self->agg_wanted = TRUE;
+  if ((self->aggregate == NULL || self->agg_stale) && self->agg_cancellable == NULL &&
+      self->agg_timeout == 0)
+    aggregate_start (self);
+  return self->aggregate;
+}
+
+gboolean
+ctx_session_is_aggregating (CtxSession *self)
+{
+  return self->agg_cancellable != NULL || self->agg_timeout != 0;
+}
+
 void
 ctx_session_set_time_selection (CtxSession *self,
                                 double      start,
@@ -301,6 +456,7 @@ ctx_session_set_time_selection (CtxSession *self,
   self->tsel_start = start;
   self->tsel_end = end;
   g_signal_emit (self, signals[TIME_SELECTION_CHANGED], 0);
+  aggregate_invalidate (self, SCOPE_DEBOUNCE_MS);
 }
 
 gboolean
@@ -337,6 +493,7 @@ ctx_session_data_changed (CtxSession *self,
   self->duration = MAX (ctx_time_rel (end, self->origin), CTX_SESSION_MIN_VISIBLE_NS);
   if (self->marks != NULL)
     ctx_session_set_marks (self, NULL);
+  aggregate_invalidate (self, DATA_DEBOUNCE_MS);
   g_signal_emit (self, signals[DATA_CHANGED], 0);
   if (follow)
     ctx_session_set_visible (self, self->duration * 1.01 - len, self->duration * 1.01);

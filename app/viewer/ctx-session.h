@@ -1,8 +1,10 @@
 /* ctx-session.h: what every view of one open trace shares: the model, the visible time
- * range, the selected span, the time selection and the highlighted (search) spans.
+ * range, the selected span and name, the time selection (the scope of the aggregate
+ * views), the statistics of that scope and the highlighted (search) spans.
  * Views observe it instead of knowing about each other (sysprof's session pattern). */
 #pragma once
 
+#include "ctx-aggregate.h"
 #include "ctx-trace-model.h"
 
 G_BEGIN_DECLS
@@ -33,7 +35,12 @@ void ctx_session_zoom_to_span (CtxSession *self, guint32 span);
 void ctx_session_reveal_span (CtxSession *self, guint32 span);
 
 guint32 ctx_session_get_selected (CtxSession *self);
+/* Also selects the span's name ("notify::selected" comes first); CTX_NONE clears both. */
 void ctx_session_set_selected (CtxSession *self, guint32 span);
+/* The aggregate selection: a span name (string index) that every view marks.  Keeps the
+ * selected span only if it has this name; CTX_NONE clears.  "notify::selected-name". */
+guint32 ctx_session_get_selected_name (CtxSession *self);
+void ctx_session_set_selected_name (CtxSession *self, guint32 name);
 
 /* marks: NULL (no search) or one byte per span, non-zero for a hit; taken over. */
 void ctx_session_set_marks (CtxSession *self, guint8 *marks);
@@ -49,5 +56,16 @@ gboolean ctx_session_is_at_end (CtxSession *self);
 /* A time range picked on the ruler; start > end when there is none. */
 void ctx_session_set_time_selection (CtxSession *self, double start, double end);
 gboolean ctx_session_get_time_selection (CtxSession *self, double *start, double *end);
+
+/* The scope of the aggregate views in absolute ns: the time selection, or start >= end
+ * (the whole trace) when there is none. */
+void ctx_session_get_scope (CtxSession *self, gint64 *start_ns, gint64 *end_ns);
+/* Per-name statistics of the scope, shared by the views that show them.  Computed off the
+ * main thread on first request and again (debounced) after the scope or the data change;
+ * returns the latest one, maybe stale, or NULL before the first is ready.  Each new one
+ * is announced by "aggregate-changed". */
+CtxAggregate *ctx_session_get_aggregate (CtxSession *self);
+/* A computation is running or waiting for its debounce. */
+gboolean ctx_session_is_aggregating (CtxSession *self);
 
 G_END_DECLS
