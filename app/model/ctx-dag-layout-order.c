@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TRANSPOSE_PASSES 4
+#define TRANSPOSE_PASSES 2
 /* Transpose compares neighbour lists pairwise; hubs with huge lists are left to the sweeps. */
 #define TRANSPOSE_MAX_PAIRS 4096
 
@@ -223,15 +223,18 @@ ctx_dag_order (CtxDagWork *work)
   Keyed *keyed = g_new (Keyed, work->n + 1);
   guint best_crossings = ctx_dag_count_crossings (work);
 
-  for (guint i = 0; i < work->options.sweeps && best_crossings > 0; i++)
+  for (guint i = 0, stale = 0; i < work->options.sweeps && best_crossings > 0 && stale < 3; i++)
     {
       guint c;
 
       if (ctx_dag_work_cancelled (work))
         break;
       sweep (work, i % 2 == 0, keyed);
-      transpose (work);
+      /* Transpose polishes: the first sweeps move too much for it to pay. */
+      if (i >= work->options.sweeps / 2)
+        transpose (work);
       c = ctx_dag_count_crossings (work);
+      stale = c < best_crossings ? 0 : stale + 1;
       if (c < best_crossings)
         {
           best_crossings = c;
