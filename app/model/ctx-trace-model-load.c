@@ -28,43 +28,12 @@ cap_text (const unsigned char *text, int n_bytes, gsize max)
   return g_strconcat (cut, "…", NULL);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt, int col)
+char *
+ctx_trace_model_column_text (sqlite3_stmt *stmt, int col)
 {
   const unsigned char *text = sqlite3_column_text (stmt, col);
 
   return cap_text (text, sqlite3_column_bytes (stmt, col), CTX_MAX_NAME_BYTES);
-}
-
-static gboolean
-finish_stmt (CtxTraceModel *self, sqlite3_stmt *stmt, int rc, const CtxDbGuard *guard,
-             GError **error)
-{
-  sqlite3_finalize (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  ctx_trace_db_set_error (self->db, rc, guard, self->path, error);
-  return FALSE;
-}
-
-static gboolean
-read_strings (CtxTraceModel *self, const CtxDbGuard *guard, GError **error)
-{
-  sqlite3_stmt *stmt = ctx_trace_db_prepare (self->db,
-      "SELECT id, value FROM string WHERE id > ?1 ORDER BY id", self->path, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->last_string_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      CtxIdIndex entry = { sqlite3_column_int64 (stmt, 0), self->strings->len };
-      g_ptr_array_add (self->strings, column_text (stmt, 1));
-      g_array_append_val (self->string_ids, entry);
-      self->last_string_id = entry.id;
-    }
-  return finish_stmt (self, stmt, rc, guard, error);
 }
 
 static guint32
@@ -103,29 +72,27 @@ process_index (CtxTraceModel *self, gint64 id)
 /* Processes are re-read on every refresh: keep the old string when it did not change,
  * so that a caller's pointer to it stays valid. */
 static void
-set_text (char **field, sqlite3_stmt *stmt, int col)
+take_text (char **field, char **text)
 {
-  g_autofree char *text = column_text (stmt, col);
-
-  if (g_strcmp0 (*field, text) == 0)
+  if (g_strcmp0 (*field, *text) == 0)
     return;
   g_free (*field);
-  *field = g_steal_pointer (&text);
+  *field = g_steal_pointer (text);
 }
 
 static void
-fill_process (CtxProcess *p, sqlite3_stmt *stmt)
+update_process (CtxProcess *p, CtxProcess *row)
 {
-  p->pid = sqlite3_column_int64 (stmt, 1);
-  set_text (&p->name, stmt, 2);
-  set_text (&p->cmdline, stmt, 3);
-  set_text (&p->hostname, stmt, 4);
-  p->start_ns = sqlite3_column_int64 (stmt, 5);
-  p->end_ns = sqlite3_column_int64 (stmt, 6);
-  p->dropped_spans = sqlite3_column_int64 (stmt, 7);
-  p->dropped_records = sqlite3_column_int64 (stmt, 8);
-  p->rejected_attrs = sqlite3_column_int64 (stmt, 9);
-  p->truncated_values = sqlite3_column_int64 (stmt, 10);
+  p->pid = row->pid;
+  take_text (&p->name, &row->name);
+  take_text (&p->cmdline, &row->cmdline);
+  take_text (&p->hostname, &row->hostname);
+  p->start_ns = row->start_ns;
+  p->end_ns = row->end_ns;
+  p->dropped_spans = row->dropped_spans;
+  p->dropped_records = row->dropped_records;
+  p->rejected_attrs = row->rejected_attrs;
+  p->truncated_values = row->truncated_values;
 }
 
 static void
@@ -135,28 +102,31 @@ see_time (CtxTraceModel *self, gint64 t)
   self->end_ns = MAX (self->end_ns, t);
 }
 
-/* Processes are few and their counters change with each commit: re-read them all. */
-static gboolean
-read_processes (CtxTraceModel *self, const CtxDbGuard *guard, GError **error)
+static void
+apply_processes (CtxTraceModel *self, CtxTraceDelta *delta)
 {
-  sqlite3_stmt *stmt = ctx_trace_db_prepare (self->db,
-      "SELECT id, pid, name, cmdline, hostname, start_ns, end_ns, dropped_spans,"
-      " dropped_records, rejected_attrs, truncated_values FROM process ORDER BY id",
-      self->path, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < delta->processes->len; i++)
     {
-      guint index = process_index (self, sqlite3_column_int64 (stmt, 0));
+      CtxProcess *row = &g_array_index (delta->processes, CtxProcess, i);
+      guint index = process_index (self, row->id);  /* may grow the array */
       CtxProcess *p = &g_array_index (self->processes, CtxProcess, index);
-      fill_process (p, stmt);
+      update_process (p, row);
       see_time (self, p->start_ns);
       if (p->end_ns != 0)
         see_time (self, p->end_ns);
     }
-  return finish_stmt (self, stmt, rc, guard, error);
+}
+
+static void
+apply_strings (CtxTraceModel *self, CtxTraceDelta *delta)
+{
+  for (guint i = 0; i < delta->strings->len; i++)
+    {
+      CtxIdIndex entry = { g_array_index (delta->string_ids, gint64, i), self->strings->len };
+      g_ptr_array_add (self->strings, g_steal_pointer (&delta->strings->pdata[i]));
+      g_array_append_val (self->string_ids, entry);
+      self->last_string_id = entry.id;
+    }
 }
 
 static void
@@ -206,37 +176,35 @@ lane_index (CtxTraceModel *self, gint64 thread_id, gboolean *lanes_added)
   return add_lane (self, thread_id, process_index (self, G_MININT64));
 }
 
-static gboolean
-read_threads (CtxTraceModel *self, const CtxDbGuard *guard, gboolean *lanes_added,
-              GError **error)
+static void
+apply_threads (CtxTraceModel *self, CtxTraceDelta *delta, gboolean *lanes_added)
 {
-  sqlite3_stmt *stmt = ctx_trace_db_prepare (self->db,
-      "SELECT id, process_id, tid, name FROM thread WHERE id > ?1 ORDER BY id",
-      self->path, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->last_thread_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < delta->threads->len; i++)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      guint process = process_index (self, sqlite3_column_int64 (stmt, 1));
-      guint32 index = ctx_id_index_lookup (self->thread_ids, id);
+      CtxRawThread *t = &g_array_index (delta->threads, CtxRawThread, i);
+      guint process = process_index (self, t->process_id);
+      guint32 index = ctx_id_index_lookup (self->thread_ids, t->id);
       CtxLane *lane;
 
       if (index == CTX_NONE)
-        index = add_lane (self, id, process);
+        index = add_lane (self, t->id, process);
       *lanes_added = TRUE;
       lane = g_ptr_array_index (self->lanes, index);
       lane->process = process;
-      lane->tid = sqlite3_column_int64 (stmt, 2);
+      lane->tid = t->tid;
       g_free (lane->name);
-      lane->name = sqlite3_column_type (stmt, 3) == SQLITE_NULL
-                   ? g_strdup_printf ("%" G_GINT64_FORMAT, lane->tid) : column_text (stmt, 3);
-      self->last_thread_id = id;
+      lane->name = t->name != NULL ? g_steal_pointer (&t->name)
+                                   : g_strdup_printf ("%" G_GINT64_FORMAT, lane->tid);
+      self->last_thread_id = t->id;
     }
-  return finish_stmt (self, stmt, rc, guard, error);
+}
+
+void
+ctx_trace_model_apply_meta (CtxTraceModel *self, CtxTraceDelta *delta, CtxScanResult *result)
+{
+  apply_strings (self, delta);
+  apply_processes (self, delta);
+  apply_threads (self, delta, &result->lanes_added);
 }
 
 static int
@@ -293,24 +261,14 @@ ctx_trace_model_fix_span (CtxTraceModel *self, guint32 span, gint64 name_id,
     s->lane = lane_index (self, thread_id, &result->lanes_added);
 }
 
-static gboolean
-read_events (CtxTraceModel *self, const CtxDbGuard *guard, GError **error)
+static void
+apply_events (CtxTraceModel *self, CtxTraceDelta *delta)
 {
-  sqlite3_stmt *stmt = ctx_trace_db_prepare (self->db,
-      "SELECT max(id), min(ts_ns), max(ts_ns) FROM event WHERE id > ?1", self->path, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->last_event_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    {
-      self->last_event_id = sqlite3_column_int64 (stmt, 0);
-      see_time (self, sqlite3_column_int64 (stmt, 1));
-      see_time (self, sqlite3_column_int64 (stmt, 2));
-    }
-  return finish_stmt (self, stmt, rc == SQLITE_ROW ? SQLITE_DONE : rc, guard, error);
+  if (!delta->has_events)
+    return;
+  self->last_event_id = delta->last_event_id;
+  see_time (self, delta->events_min);
+  see_time (self, delta->events_max);
 }
 
 /* Open spans are drawn up to their process's end when it stopped recording (or died with
@@ -328,16 +286,13 @@ extend_open_spans (CtxTraceModel *self)
 }
 
 static void
-close_span (CtxTraceModel *self, CtxSpan *s, sqlite3_stmt *stmt)
+close_span (CtxTraceModel *self, CtxSpan *s, const CtxClosedSpan *c)
 {
-  gint64 dur = sqlite3_column_int64 (stmt, 0);
-  gint64 status = sqlite3_column_int64 (stmt, 1);
-
   s->flags &= ~(CTX_SPAN_OPEN | CTX_SPAN_HAS_ATTRS);
-  s->flags |= sqlite3_column_int (stmt, 2) ? CTX_SPAN_HAS_ATTRS : 0;
-  s->flags |= dur < 0 ? CTX_SPAN_INVALID_TIME : 0;
-  s->end_ns = ctx_sat_add (s->start_ns, MAX (dur, 0));
-  s->status = (guint8) (status >= 0 && status <= 2 ? status : 0);
+  s->flags |= c->has_attrs ? CTX_SPAN_HAS_ATTRS : 0;
+  s->flags |= c->dur_ns < 0 ? CTX_SPAN_INVALID_TIME : 0;
+  s->end_ns = ctx_sat_add (s->start_ns, MAX (c->dur_ns, 0));
+  s->status = (guint8) (c->status >= 0 && c->status <= 2 ? c->status : 0);
   see_time (self, s->end_ns);
 }
 
@@ -356,39 +311,68 @@ span_range (CtxTraceModel *self, IdRange *range, GError **error)
                                     self->path, &range->last_id, error);
 }
 
-/* Reads strings, processes and threads first, so that spans find their names and lanes,
- * then spans up to until, then events for the time range. */
-static gboolean
-read_rows (CtxTraceModel *self, const CtxDbGuard *guard, gint64 until, gboolean parallel,
-           const CtxProgress *progress, GError **error)
+/* What follows appending spans from first on: parents, lane rows, open spans' ends. */
+static void
+finish_spans (CtxTraceModel *self, guint first, gboolean bulk, CtxScanResult *result)
 {
-  CtxScanResult result = { G_MAXINT64, G_MININT64, FALSE };
-  gboolean bulk = self->n_spans == 0;
-  guint first = self->n_spans;
-
-  if (!read_strings (self, guard, error) || !read_processes (self, guard, error)
-      || !read_threads (self, guard, &result.lanes_added, error)
-      || !ctx_trace_model_scan_spans (self, guard, self->last_span_id, until, parallel,
-                                      progress, &result, error)
-      || !read_events (self, guard, error))
-    return FALSE;
   if (self->n_spans > first)
-    self->last_span_id = self->spans[self->n_spans - 1].id;
-  if (result.min_t <= result.max_t)
+    self->last_span_id = MAX (self->last_span_id, self->spans[self->n_spans - 1].id);
+  if (result->min_t <= result->max_t)
     {
-      see_time (self, result.min_t);
-      see_time (self, result.max_t);
+      see_time (self, result->min_t);
+      see_time (self, result->max_t);
     }
   ctx_trace_model_link_new (self, first, bulk);
   ctx_trace_model_resolve_pending (self);
-  if (result.lanes_added)
+  if (result->lanes_added)
     sort_lanes (self);
   if (bulk)
     ctx_trace_model_sort_rows (self);
   extend_open_spans (self);
   if (self->start_ns > self->end_ns)
     self->start_ns = self->end_ns = 0;
-  return TRUE;
+}
+
+CtxTraceDelta *
+ctx_trace_model_delta_start (CtxTraceModel *self, guint max_spans)
+{
+  CtxDeltaFrom from = { self->last_span_id, self->last_string_id, self->last_thread_id,
+                        self->last_event_id, self->seen_version, self->n_spans, max_spans,
+                        g_array_sized_new (FALSE, FALSE, sizeof (gint64),
+                                           self->open_spans->len) };
+  CtxTraceDelta *delta;
+
+  for (guint i = 0; i < self->open_spans->len; i++)
+    g_array_append_val (from.open_ids,
+                        self->spans[g_array_index (self->open_spans, guint32, i)].id);
+  delta = ctx_trace_delta_new (&from);
+  g_array_unref (from.open_ids);
+  return delta;
+}
+
+/* The first load: strings, processes and threads first, so that spans find their names
+ * and lanes, then spans up to until in parallel chunks, then events for the time range. */
+static gboolean
+read_rows (CtxTraceModel *self, const CtxDbGuard *guard, gint64 until,
+           const CtxProgress *progress, GError **error)
+{
+  CtxScanResult result = { G_MAXINT64, G_MININT64, FALSE };
+  CtxTraceDelta *delta = ctx_trace_model_delta_start (self, 0);
+  gboolean ok;
+
+  ok = ctx_trace_delta_read_meta (delta, self->db, self->path, guard, error);
+  if (ok)
+    ctx_trace_model_apply_meta (self, delta, &result);
+  ok = ok && ctx_trace_model_scan_spans (self, guard, self->last_span_id, until, TRUE,
+                                         progress, &result, error)
+       && ctx_trace_delta_read_events (delta, self->db, self->path, guard, error);
+  if (ok)
+    {
+      apply_events (self, delta);
+      finish_spans (self, 0, TRUE, &result);
+    }
+  ctx_trace_delta_free (delta);
+  return ok;
 }
 
 gboolean
@@ -408,7 +392,7 @@ ctx_trace_model_read_all (CtxTraceModel *self, GCancellable *cancellable,
   self->last_event_id = G_MININT64;
   self->last_string_id = G_MININT64;
   self->last_thread_id = G_MININT64;
-  ok = ok && read_rows (self, &guard, range.last_id, TRUE, &progress, error);
+  ok = ok && read_rows (self, &guard, range.last_id, &progress, error);
   ctx_trace_db_guard_end (self->db);
   ctx_trace_db_end (self->db);
   if (ok)
@@ -435,68 +419,80 @@ drop_closed_spans (CtxTraceModel *self)
   g_array_set_size (self->open_spans, kept);
 }
 
-/* A span that was open may have ended (dur_ns, status and attrs set) since last time. */
-static gboolean
-reread_open_spans (CtxTraceModel *self, const CtxDbGuard *guard, GError **error)
+static void
+apply_closed (CtxTraceModel *self, CtxTraceDelta *delta)
 {
-  sqlite3_stmt *stmt = ctx_trace_db_prepare (self->db,
-      "SELECT dur_ns, status, attrs IS NOT NULL FROM span WHERE id = ?1", self->path, error);
-  int rc = SQLITE_DONE;
-
-  if (stmt == NULL)
-    return FALSE;
-  for (guint i = 0; i < self->open_spans->len; i++)
+  for (guint i = 0; i < delta->closed->len; i++)
     {
-      CtxSpan *s = &self->spans[g_array_index (self->open_spans, guint32, i)];
-      sqlite3_bind_int64 (stmt, 1, s->id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-        close_span (self, s, stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        break;
-      sqlite3_reset (stmt);
-      rc = SQLITE_DONE;
+      const CtxClosedSpan *c = &g_array_index (delta->closed, CtxClosedSpan, i);
+      guint32 span = ctx_trace_model_find_id (self, c->id);
+      if (span != CTX_NONE)
+        close_span (self, &self->spans[span], c);
     }
   drop_closed_spans (self);
-  return finish_stmt (self, stmt, rc, guard, error);
 }
 
-/* Ids are unique, so reading ids up to last + max_spans reads at most max_spans rows. */
-static gboolean
-read_bounded (CtxTraceModel *self, const CtxDbGuard *guard, guint max_spans, gboolean *more,
-              GError **error)
+static void
+append_raw (CtxTraceModel *self, const CtxRawSpan *r, CtxScanResult *result)
 {
-  gint64 until = max_spans == 0 ? G_MAXINT64 : ctx_sat_add (self->last_span_id, max_spans);
-  gint64 last = 0;
+  guint32 index = self->n_spans++;
+  CtxSpan *s = &self->spans[index];
 
-  if (!read_rows (self, guard, until, FALSE, NULL, error))
-    return FALSE;
-  *more = FALSE;
-  if (until == G_MAXINT64)
-    return TRUE;
-  if (!ctx_trace_db_query_int (self->db, "SELECT coalesce(max(id), 0) FROM span", self->path,
-                               &last, error))
-    return FALSE;
-  *more = last > until;
-  if (*more)
-    self->last_span_id = until;  /* the id range read, even where it had holes */
-  return TRUE;
+  ctx_trace_model_fill_span (self, s, r);
+  result->min_t = MIN (result->min_t, s->start_ns);
+  result->max_t = MAX (result->max_t, (s->flags & CTX_SPAN_OPEN) ? s->start_ns : s->end_ns);
+  if (s->name == CTX_NONE || s->lane == CTX_NONE)
+    ctx_trace_model_fix_span (self, index, r->name_id, r->thread_id, result);
+  if (r->parent_id == CTX_RAW_NO_PARENT)
+    return;
+  if (r->parent_id < r->id)
+    s->parent = ctx_trace_model_find_id (self, r->parent_id);
+  if (s->parent == CTX_NONE)
+    {
+      s->flags |= CTX_SPAN_ORPHAN;
+      g_array_append_val (self->pending, ((CtxPendingParent) { index, r->parent_id }));
+    }
 }
 
+static void
+apply_spans (CtxTraceModel *self, CtxTraceDelta *delta, CtxScanResult *result)
+{
+  const CtxRawSpan *raw = (const CtxRawSpan *) (gpointer) delta->spans->data;
+  guint n = delta->spans->len;
+
+  ctx_trace_model_reserve_spans (self, self->n_spans + n);
+  for (guint i = 0; i < n; i++)
+    if (raw[i].id > self->last_span_id)  /* ids repeat only in a damaged file */
+      {
+        append_raw (self, &raw[i], result);
+        self->last_span_id = raw[i].id;
+      }
+}
+
+/* A delta read for the model as it is now: its spans follow the model's. */
 gboolean
-ctx_trace_model_read_new (CtxTraceModel *self, guint max_spans, gboolean *more, GError **error)
+ctx_trace_model_delta_is_current (CtxTraceModel *self, CtxTraceDelta *delta)
 {
-  CtxDbGuard guard = { .deadline_us = g_get_monotonic_time () + 10 * G_USEC_PER_SEC };
-  gboolean ok;
+  return delta->from.n_spans == self->n_spans && delta->from.span_id == self->last_span_id
+         && delta->from.string_id == self->last_string_id
+         && delta->from.thread_id == self->last_thread_id;
+}
 
-  if (!ctx_trace_db_begin (self->db, self->path, error))
-    return FALSE;
-  ctx_trace_db_guard_begin (self->db, &guard);
-  ok = reread_open_spans (self, &guard, error)
-       && read_bounded (self, &guard, max_spans, more, error);
-  ctx_trace_db_guard_end (self->db);
-  ctx_trace_db_end (self->db);
-  return ok;
+void
+ctx_trace_model_apply_delta_locked (CtxTraceModel *self, CtxTraceDelta *delta)
+{
+  CtxScanResult result = { G_MAXINT64, G_MININT64, FALSE };
+  guint first = self->n_spans;
+
+  apply_closed (self, delta);
+  ctx_trace_model_apply_meta (self, delta, &result);
+  apply_spans (self, delta, &result);
+  apply_events (self, delta);
+  if (delta->more)
+    self->last_span_id = MAX (self->last_span_id, delta->until);  /* the range read, holes too */
+  finish_spans (self, first, FALSE, &result);
+  self->data_version = delta->from.data_version;
+  self->more_pending = delta->more;
 }
 
 void

@@ -15,17 +15,6 @@
 #define PARALLEL_MIN_SPANS 200000
 #define MAX_CHUNKS 4
 
-/* Each sqlite3_column_*() call costs about as much as decoding the row, so the flags are
- * packed into one column: status (0..2, anything else 0), open, has attrs. */
-#define SPAN_QUERY \
-  "SELECT id, ifnull(parent_id, -9223372036854775807 - 1), thread_id, name_id, start_ns," \
-  " dur_ns, depth, (CASE status WHEN 1 THEN 1 WHEN 2 THEN 2 ELSE 0 END)" \
-  " | ((dur_ns IS NULL) << 2) | ((attrs IS NOT NULL) << 3)" \
-  " FROM span WHERE id > ?1 AND id <= ?2 ORDER BY id"
-#define NO_PARENT G_MININT64
-#define BIT_OPEN 4
-#define BIT_ATTRS 8
-
 /* A name or thread id that the model's tables do not know (fixed up serially). */
 typedef struct
 {
@@ -80,35 +69,52 @@ lookup_name (CtxTraceModel *self, gint64 name_id)
   return ctx_id_index_lookup (self->string_ids, name_id);
 }
 
-static void
-fill_span (Chunk *c, sqlite3_stmt *stmt, CtxSpan *s, guint32 local)
+void
+ctx_raw_span_read (CtxRawSpan *r, sqlite3_stmt *stmt)
 {
-  gint64 depth = sqlite3_column_int64 (stmt, 6);
-  int bits = sqlite3_column_int (stmt, 7);
-  gint64 name_id = sqlite3_column_int64 (stmt, 3);
-  gint64 thread_id = sqlite3_column_int64 (stmt, 2);
-  gint64 dur;
+  r->id = sqlite3_column_int64 (stmt, 0);
+  r->parent_id = sqlite3_column_int64 (stmt, 1);
+  r->thread_id = sqlite3_column_int64 (stmt, 2);
+  r->name_id = sqlite3_column_int64 (stmt, 3);
+  r->start_ns = sqlite3_column_int64 (stmt, 4);
+  r->dur_ns = sqlite3_column_int64 (stmt, 5);
+  r->depth = sqlite3_column_int64 (stmt, 6);
+  r->bits = sqlite3_column_int (stmt, 7);
+}
 
-  s->id = sqlite3_column_int64 (stmt, 0);
-  s->start_ns = sqlite3_column_int64 (stmt, 4);
-  s->flags = (bits & BIT_ATTRS) ? CTX_SPAN_HAS_ATTRS : 0;
+/* Everything but the parent, which needs the spans around it. */
+void
+ctx_trace_model_fill_span (CtxTraceModel *self, CtxSpan *s, const CtxRawSpan *r)
+{
+  s->id = r->id;
+  s->start_ns = r->start_ns;
+  s->flags = (r->bits & CTX_RAW_ATTRS) ? CTX_SPAN_HAS_ATTRS : 0;
   s->parent = CTX_NONE;
-  s->name = lookup_name (c->self, name_id);
-  s->lane = ctx_id_index_lookup (c->self->thread_ids, thread_id);
-  if (s->name == CTX_NONE || s->lane == CTX_NONE)
-    g_array_append_val (c->misses, ((ScanMiss) { local, name_id, thread_id }));
-  s->depth = (guint16) CLAMP (depth, 0, G_MAXUINT16);
-  s->status = (guint8) (bits & 3);
-  if (bits & BIT_OPEN)
+  s->name = lookup_name (self, r->name_id);
+  s->lane = ctx_id_index_lookup (self->thread_ids, r->thread_id);
+  s->depth = (guint16) CLAMP (r->depth, 0, G_MAXUINT16);
+  s->status = (guint8) (r->bits & 3);
+  if (r->bits & CTX_RAW_OPEN)
     {
       s->flags |= CTX_SPAN_OPEN;
       s->end_ns = G_MAXINT64;  /* until the latest timestamp is known */
       return;
     }
-  dur = sqlite3_column_int64 (stmt, 5);
-  s->end_ns = ctx_sat_add (s->start_ns, MAX (dur, 0));
-  if (dur < 0)
+  s->end_ns = ctx_sat_add (s->start_ns, MAX (r->dur_ns, 0));
+  if (r->dur_ns < 0)
     s->flags |= CTX_SPAN_INVALID_TIME;
+}
+
+static void
+fill_span (Chunk *c, sqlite3_stmt *stmt, CtxSpan *s, guint32 local, gint64 *parent_id)
+{
+  CtxRawSpan r;
+
+  ctx_raw_span_read (&r, stmt);
+  ctx_trace_model_fill_span (c->self, s, &r);
+  if (s->name == CTX_NONE || s->lane == CTX_NONE)
+    g_array_append_val (c->misses, ((ScanMiss) { local, r.name_id, r.thread_id }));
+  *parent_id = r.parent_id;
 }
 
 static guint32
@@ -141,14 +147,13 @@ scan_row (Chunk *c, sqlite3_stmt *stmt)
     return FALSE;
   first = c->self->spans + c->base;
   s = first + local;
-  fill_span (c, stmt, s, local);
+  fill_span (c, stmt, s, local, &parent_id);
   c->count++;
   c->min_t = MIN (c->min_t, s->start_ns);
   if (!(s->flags & CTX_SPAN_OPEN))
     c->max_t = MAX (c->max_t, s->end_ns);
   c->max_t = MAX (c->max_t, s->start_ns);
-  parent_id = sqlite3_column_int64 (stmt, 1);
-  if (parent_id == NO_PARENT)
+  if (parent_id == CTX_RAW_NO_PARENT)
     return TRUE;
   if (parent_id < s->id)
     s->parent = find_local (first, local, parent_id);
@@ -169,7 +174,7 @@ chunk_progress (Chunk *c)
 static int
 chunk_query (Chunk *c)
 {
-  sqlite3_stmt *stmt = ctx_trace_db_prepare (c->db, SPAN_QUERY, c->self->path, &c->error);
+  sqlite3_stmt *stmt = ctx_trace_db_prepare (c->db, CTX_SPAN_QUERY, c->self->path, &c->error);
   guint rows = 0;
   int rc;
 

@@ -19,6 +19,8 @@ ctx_trace_model_finalize (GObject *object)
 
   if (self->db != NULL)
     ctx_trace_db_close (self->db);
+  if (self->live_db != NULL)
+    ctx_trace_db_close (self->live_db);
   g_free (self->path);
   g_free (self->spans);
   g_ptr_array_unref (self->strings);
@@ -396,42 +398,56 @@ ctx_trace_model_fetch_details (CtxTraceModel *self, guint32 span, GError **error
 
 /* ---- Live refresh */
 
+CtxApplyResult
+ctx_trace_model_apply_delta (CtxTraceModel *self, CtxTraceDelta *delta, gboolean *more)
+{
+  g_return_val_if_fail (CTX_IS_TRACE_MODEL (self), CTX_APPLY_STALE);
+  if (more != NULL)
+    *more = FALSE;
+  if (!ctx_trace_model_delta_is_current (self, delta))
+    return CTX_APPLY_STALE;
+  /* A search or statistics worker is reading the arrays: try again on the next tick
+   * rather than stall the caller's main loop behind it. */
+  if (!g_rw_lock_writer_trylock (&self->lock))
+    return CTX_APPLY_BUSY;
+  ctx_trace_model_apply_delta_locked (self, delta);
+  g_rw_lock_writer_unlock (&self->lock);
+  if (more != NULL)
+    *more = self->more_pending;
+  return CTX_APPLY_DONE;
+}
+
 gboolean
 ctx_trace_model_refresh_bounded (CtxTraceModel *self, guint max_spans, gboolean *changed,
                                  gboolean *more, GError **error)
 {
-  gint64 version = 0;
-  gboolean ok, left = FALSE;
+  g_autoptr (CtxTraceDelta) delta = NULL;
+  gboolean new_data = FALSE, ok;
 
   g_return_val_if_fail (CTX_IS_TRACE_MODEL (self), FALSE);
   if (changed != NULL)
     *changed = FALSE;
   if (more != NULL)
     *more = FALSE;
-  if (!ctx_trace_db_check_same_file (self->path, &self->file_id, error)
-      || !ctx_trace_db_query_int (self->db, "PRAGMA data_version", self->path, &version, error))
+  if (!ctx_trace_model_check_changed (self, &new_data, error))
     return FALSE;
-  if (version == self->data_version && !self->more_pending)
+  if (!new_data)
     return TRUE;
-  /* A search or statistics worker is reading the arrays: try again on the next tick
-   * rather than stall the caller's main loop behind it. */
   if (!g_rw_lock_writer_trylock (&self->lock))
     {
       if (more != NULL)
         *more = TRUE;
       return TRUE;
     }
-  ok = ctx_trace_model_read_new (self, max_spans, &left, error);
-  g_rw_lock_writer_unlock (&self->lock);
+  delta = ctx_trace_model_delta_start (self, max_spans);
+  ok = ctx_trace_delta_read (delta, self->db, self->path, error);
   if (ok)
-    {
-      self->data_version = version;
-      self->more_pending = left;
-    }
+    ctx_trace_model_apply_delta_locked (self, delta);
+  g_rw_lock_writer_unlock (&self->lock);
   if (changed != NULL)
     *changed = ok;
   if (more != NULL)
-    *more = ok && left;
+    *more = ok && self->more_pending;
   return ok;
 }
 

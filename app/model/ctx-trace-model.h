@@ -149,4 +149,31 @@ gboolean ctx_trace_model_refresh (CtxTraceModel *self, gboolean *changed, GError
 gboolean ctx_trace_model_refresh_bounded (CtxTraceModel *self, guint max_spans,
                                           gboolean *changed, gboolean *more, GError **error);
 
+/* The same split in two, so that a live viewer reads off its main thread:
+ * check_changed (cheap: a stat and PRAGMA data_version, CTX_TRACE_ERROR_GONE if the file
+ * was deleted or replaced), then read_delta_async (on a worker, through a connection of the
+ * model's own; at most one in flight per model, and no refresh meanwhile), then
+ * apply_delta on the model's thread, which appends and costs about 50 ns per span. */
+typedef struct _CtxTraceDelta CtxTraceDelta;
+void ctx_trace_delta_free (CtxTraceDelta *delta);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtxTraceDelta, ctx_trace_delta_free)
+guint ctx_trace_delta_get_n_spans (CtxTraceDelta *delta);
+
+typedef enum
+{
+  CTX_APPLY_DONE,   /* appended (maybe nothing new) */
+  CTX_APPLY_BUSY,   /* a search or statistics worker reads the model: apply again later */
+  CTX_APPLY_STALE,  /* the model changed since the delta was read: read again */
+} CtxApplyResult;
+
+gboolean ctx_trace_model_check_changed (CtxTraceModel *self, gboolean *changed, GError **error);
+void ctx_trace_model_read_delta_async (CtxTraceModel *self, guint max_spans,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+CtxTraceDelta *ctx_trace_model_read_delta_finish (CtxTraceModel *self, GAsyncResult *result,
+                                                  GError **error);
+/* *more: committed spans remain beyond the delta's bound (read again now). */
+CtxApplyResult ctx_trace_model_apply_delta (CtxTraceModel *self, CtxTraceDelta *delta,
+                                            gboolean *more);
+
 G_END_DECLS
