@@ -4,6 +4,9 @@
  * this file holds the object's life cycle and the public entry points. */
 #include "ctx-trace-model-private.h"
 
+#include <string.h>
+#include <unistd.h>
+
 #define DETAILS_MAX_EVENTS 10000
 #define DETAILS_TIME_LIMIT_US (2 * G_USEC_PER_SEC)
 
@@ -282,6 +285,58 @@ ctx_trace_model_get_n_open_spans (CtxTraceModel *self)
 {
   g_return_val_if_fail (CTX_IS_TRACE_MODEL (self), 0);
   return self->open_spans->len;
+}
+
+/* ---- Writers */
+
+static gint64
+boot_time_s (void)
+{
+  g_autofree char *stat = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/stat", &stat, NULL, NULL)
+      || (line = strstr (stat, "\nbtime ")) == NULL)
+    return 0;
+  return g_ascii_strtoll (line + 7, NULL, 10);
+}
+
+/* Start of pid in ns since the epoch, 0 if it is gone or a zombie. */
+static gint64
+pid_start_ns (gint64 pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/stat", pid);
+  g_autofree char *stat = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *rest;
+  long ticks = sysconf (_SC_CLK_TCK);
+
+  if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL)
+      || (rest = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* After "pid (comm)": state is field 3, starttime field 22. */
+  fields = g_strsplit (rest + 2, " ", 21);
+  if (g_strv_length (fields) < 21 || fields[0][0] == 'Z' || fields[0][0] == 'X' || ticks <= 0)
+    return 0;
+  return (boot_time_s () + (gint64) (g_ascii_strtoull (fields[19], NULL, 10) / (guint64) ticks))
+         * G_GINT64_CONSTANT (1000000000);
+}
+
+CtxProcessState
+ctx_process_get_state (const CtxProcess *process)
+{
+  gint64 started;
+
+  if (process->end_ns != 0)
+    return CTX_PROCESS_ENDED;
+  if (g_strcmp0 (process->hostname, g_get_host_name ()) != 0)
+    return CTX_PROCESS_UNKNOWN;
+  started = pid_start_ns (process->pid);
+  /* A pid that started well after the recording did is another process (pids are reused);
+   * the slack covers the second-granular boot time. */
+  if (started == 0 || started > ctx_sat_add (process->start_ns, 3 * G_GINT64_CONSTANT (1000000000)))
+    return CTX_PROCESS_ENDED;
+  return CTX_PROCESS_RUNNING;
 }
 
 /* ---- Details */

@@ -94,6 +94,16 @@ typedef struct
   gint64 self_ns;       /* duration minus the children's (on any thread) */
 } CtxSpanDetails;
 
+typedef enum
+{
+  CTX_PROCESS_ENDED,    /* stopped recording, or its pid is gone (or is another process now) */
+  CTX_PROCESS_RUNNING,  /* its pid runs on this machine and started before it recorded */
+  CTX_PROCESS_UNKNOWN,  /* recorded on another machine */
+} CtxProcessState;
+
+/* Whether the process that wrote these rows still runs (reads /proc; no SQL). */
+CtxProcessState ctx_process_get_state (const CtxProcess *process);
+
 void ctx_span_details_free (CtxSpanDetails *details);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtxSpanDetails, ctx_span_details_free)
 

@@ -1,8 +1,11 @@
 /* ctx-flame-index.h: per lane row, the start of every CTX_FLAME_INDEX_STEP-th span as a
  * contiguous array of relative times.  The flame chart's binary searches run on it first:
  * with 10M spans the indirect lookups of a plain search miss the cache at every step.
- * Building it reads every span once, so it is built off the main thread (thread-safe:
- * only reads the model). */
+ * Building it reads every span once, so the first one is built off the main thread
+ * (thread-safe: only reads the model).  The model keeps the last index built for it, and
+ * ctx_flame_index_new() on a model that grew since (a live refresh) extends that one in
+ * place, reading only the new entries of each lane row, and returns it: call it from the
+ * thread that refreshes the model. */
 #pragma once
 
 #include "ctx-trace-model.h"

@@ -13,6 +13,38 @@ struct _CtxFlameLayout
   double height;
 };
 
+/* Collapsed lanes by thread id, kept on the model: the layout is made again when a live
+ * refresh adds spans (and lanes may be renumbered), and what the user folded stays so. */
+static GHashTable *
+collapsed_threads (CtxTraceModel *model)
+{
+  static GQuark quark;
+  GHashTable *set;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("ctx-flame-layout-collapsed");
+  set = g_object_get_qdata (G_OBJECT (model), quark);
+  if (set == NULL)
+    {
+      set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      g_object_set_qdata_full (G_OBJECT (model), quark, set, (GDestroyNotify) g_hash_table_unref);
+    }
+  return set;
+}
+
+static void
+remember_collapsed (CtxFlameLayout *self,
+                    guint           lane)
+{
+  GHashTable *set = collapsed_threads (self->model);
+  gint64 thread_id = ctx_trace_model_get_lane (self->model, lane)->thread_id;
+
+  if (self->collapsed[lane])
+    g_hash_table_add (set, g_memdup2 (&thread_id, sizeof thread_id));
+  else
+    g_hash_table_remove (set, &thread_id);
+}
+
 static int
 compare_lanes (gconstpointer a,
                gconstpointer b,
@@ -94,6 +126,9 @@ ctx_flame_layout_new (CtxTraceModel *model)
   self->processes = g_array_new (FALSE, FALSE, sizeof (CtxFlameProcessBox));
   self->lane_pos = g_new0 (guint, MAX (n, 1));
   self->collapsed = g_new0 (gboolean, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    self->collapsed[i] = g_hash_table_contains (collapsed_threads (model),
+                                                &ctx_trace_model_get_lane (model, i)->thread_id);
   relayout (self);
   return self;
 }
@@ -187,6 +222,7 @@ ctx_flame_layout_set_collapsed (CtxFlameLayout *self,
   if (lane >= ctx_trace_model_get_n_lanes (self->model))
     return;
   self->collapsed[lane] = !!collapsed;
+  remember_collapsed (self, lane);
   relayout (self);
 }
 
@@ -202,7 +238,10 @@ ctx_flame_layout_toggle_process (CtxFlameLayout *self,
       all_collapsed = FALSE;
   for (guint i = 0; i < n; i++)
     if (ctx_trace_model_get_lane (self->model, i)->process == process)
-      self->collapsed[i] = !all_collapsed;
+      {
+        self->collapsed[i] = !all_collapsed;
+        remember_collapsed (self, i);
+      }
   relayout (self);
 }
 

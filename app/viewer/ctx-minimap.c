@@ -3,13 +3,30 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "ctx-minimap.h"
+
+/* Fine bins are a power of two of nanoseconds wide, so that a growing live trace folds
+ * them in pairs instead of reading every span again; the drawn bins are derived. */
+#define FINE_BINS (4 * CTX_MINIMAP_BINS)
+
+typedef struct
+{
+  guint32 span;
+  double covered_to;  /* outermost spans: coverage counted up to here */
+} OpenSpan;
 
 struct _CtxMinimapData
 {
   double bins[CTX_MINIMAP_BINS];
   gboolean errors[CTX_MINIMAP_BINS];
+  gint64 origin;
+  double width;               /* ns per fine bin */
+  double cover[FINE_BINS];    /* ns covered by outermost spans */
+  gboolean fine_errors[FINE_BINS];
+  guint n_seen;               /* spans folded in: the model only appends */
+  GArray *open;               /* OpenSpan: may still grow, or end with an error */
 };
 
 struct _CtxMinimap
@@ -26,52 +43,160 @@ G_DEFINE_FINAL_TYPE (CtxMinimap, ctx_minimap, GTK_TYPE_WIDGET)
 static void
 add_coverage (CtxMinimapData *self,
               double          start,
-              double          end,
-              double          bin_ns)
+              double          end)
 {
-  guint first = (guint) CLAMP (start / bin_ns, 0, CTX_MINIMAP_BINS - 1);
-  guint last = (guint) CLAMP (end / bin_ns, 0, CTX_MINIMAP_BINS - 1);
+  guint first, last;
+
+  start = MAX (start, 0);
+  if (end <= start)
+    return;
+  first = (guint) MIN (start / self->width, FINE_BINS - 1);
+  last = (guint) MIN (end / self->width, FINE_BINS - 1);
+  for (guint b = first; b <= last; b++)
+    {
+      double lo = MAX (start, b * self->width), hi = MIN (end, (b + 1) * self->width);
+
+      if (hi > lo)
+        self->cover[b] += hi - lo;
+    }
+}
+
+static void
+mark_error (CtxMinimapData *self,
+            double          t)
+{
+  self->fine_errors[(guint) CLAMP (t / self->width, 0, FINE_BINS - 1)] = TRUE;
+}
+
+/* The trace grew past the fine bins: fold them in pairs. */
+static void
+fit_width (CtxMinimapData *self,
+           double          duration)
+{
+  while (duration > FINE_BINS * self->width)
+    {
+      for (guint k = 0; k < FINE_BINS / 2; k++)
+        {
+          self->cover[k] = self->cover[2 * k] + self->cover[2 * k + 1];
+          self->fine_errors[k] = self->fine_errors[2 * k] || self->fine_errors[2 * k + 1];
+        }
+      memset (self->cover + FINE_BINS / 2, 0, sizeof self->cover / 2);
+      memset (self->fine_errors + FINE_BINS / 2, 0, sizeof self->fine_errors / 2);
+      self->width *= 2;
+    }
+}
+
+static void
+add_span (CtxMinimapData *self,
+          CtxSession     *session,
+          const CtxSpan  *span,
+          guint32         i)
+{
+  double end = ctx_session_span_end (session, i);
+
+  if (span->depth == 0)
+    add_coverage (self, ctx_session_span_start (session, i), end);
+  if (span->status == 2)
+    mark_error (self, ctx_session_span_start (session, i));
+  if (span->flags & CTX_SPAN_OPEN)
+    g_array_append_val (self->open, ((OpenSpan) { i, end }));
+}
+
+/* Open spans grow with the trace, and may end with an error. */
+static void
+update_open (CtxMinimapData *self,
+             CtxSession     *session,
+             const CtxSpan  *spans)
+{
+  guint kept = 0;
+
+  for (guint k = 0; k < self->open->len; k++)
+    {
+      OpenSpan *o = &g_array_index (self->open, OpenSpan, k);
+      double end = ctx_session_span_end (session, o->span);
+
+      if (spans[o->span].depth == 0 && end > o->covered_to)
+        add_coverage (self, o->covered_to, end);
+      o->covered_to = MAX (o->covered_to, end);
+      if (spans[o->span].flags & CTX_SPAN_OPEN)
+        g_array_index (self->open, OpenSpan, kept++) = *o;
+      else if (spans[o->span].status == 2)
+        mark_error (self, ctx_session_span_start (session, o->span));
+    }
+  g_array_set_size (self->open, kept);
+}
+
+static double
+fine_sum (CtxMinimapData *self,
+          double          start,
+          double          end)
+{
+  guint first = (guint) MIN (start / self->width, FINE_BINS - 1);
+  guint last = (guint) MIN (end / self->width, FINE_BINS - 1);
+  double sum = 0;
 
   for (guint b = first; b <= last; b++)
     {
-      double lo = MAX (start, b * bin_ns), hi = MIN (end, (b + 1) * bin_ns);
+      double lo = MAX (start, b * self->width), hi = MIN (end, (b + 1) * self->width);
 
       if (hi > lo)
-        self->bins[b] += (hi - lo) / bin_ns;
+        sum += self->cover[b] * (hi - lo) / self->width;
     }
+  return sum;
+}
+
+static void
+derive_bins (CtxMinimapData *self,
+             double          duration,
+             guint           n_lanes)
+{
+  double bin_ns = duration / CTX_MINIMAP_BINS;
+
+  for (guint b = 0; b < CTX_MINIMAP_BINS; b++)
+    self->bins[b] = n_lanes > 0 ? MIN (fine_sum (self, b * bin_ns, (b + 1) * bin_ns)
+                                       / (bin_ns * n_lanes), 1) : 0;
+  memset (self->errors, 0, sizeof self->errors);
+  for (guint k = 0; k < FINE_BINS; k++)
+    if (self->fine_errors[k])
+      self->errors[(guint) CLAMP (k * self->width / bin_ns, 0, CTX_MINIMAP_BINS - 1)] = TRUE;
+}
+
+/* Folds in the spans the model gained since (all of them the first time). */
+static void
+update_data (CtxMinimapData *self,
+             CtxSession     *session)
+{
+  CtxTraceModel *model = ctx_session_get_model (session);
+  const CtxSpan *spans = ctx_trace_model_get_spans (model);
+  guint n = ctx_trace_model_get_n_spans (model);
+  double duration = ctx_session_get_duration (session);
+
+  fit_width (self, duration);
+  update_open (self, session, spans);
+  for (guint32 i = self->n_seen; i < n; i++)
+    add_span (self, session, &spans[i], i);
+  self->n_seen = n;
+  derive_bins (self, duration, ctx_trace_model_get_n_lanes (model));
 }
 
 CtxMinimapData *
 ctx_minimap_data_new (CtxSession *session)
 {
   CtxMinimapData *self = g_new0 (CtxMinimapData, 1);
-  CtxTraceModel *model = ctx_session_get_model (session);
-  double bin_ns = ctx_session_get_duration (session) / CTX_MINIMAP_BINS;
-  const CtxSpan *spans = ctx_trace_model_get_spans (model);
-  guint n_lanes = ctx_trace_model_get_n_lanes (model);
-  guint n = ctx_trace_model_get_n_spans (model);
 
-  for (guint l = 0; l < n_lanes; l++)
-    {
-      const CtxLane *lane = ctx_trace_model_get_lane (model, l);
-      const guint32 *ids = lane->n_rows > 0 ? (const guint32 *) lane->rows[0]->data : NULL;
-
-      for (guint i = 0; lane->n_rows > 0 && i < lane->rows[0]->len; i++)
-        add_coverage (self, ctx_session_span_start (session, ids[i]),
-                      ctx_session_span_end (session, ids[i]), bin_ns);
-    }
-  for (guint b = 0; b < CTX_MINIMAP_BINS; b++)
-    self->bins[b] = n_lanes > 0 ? MIN (self->bins[b] / n_lanes, 1) : 0;
-  for (guint i = 0; i < n; i++)
-    if (spans[i].status == 2)
-      self->errors[(guint) CLAMP (ctx_session_span_start (session, i) / bin_ns, 0,
-                                  CTX_MINIMAP_BINS - 1)] = TRUE;
+  self->origin = ctx_session_get_origin (session);
+  self->width = 1;
+  self->open = g_array_new (FALSE, FALSE, sizeof (OpenSpan));
+  update_data (self, session);
   return self;
 }
 
 void
 ctx_minimap_data_free (CtxMinimapData *data)
 {
+  if (data == NULL)
+    return;
+  g_array_unref (data->open);
   g_free (data);
 }
 
@@ -207,11 +332,18 @@ on_drag_update (GtkGestureDrag *gesture,
   move_window_to (self, x0 + dx);
 }
 
+/* A live refresh: only the new spans are read, unless the origin moved (the trace was
+ * empty until now). */
 static void
 on_data_changed (CtxMinimap *self)
 {
-  g_clear_pointer (&self->data, ctx_minimap_data_free);
-  self->data = ctx_minimap_data_new (self->session);
+  if (self->data != NULL && self->data->origin == ctx_session_get_origin (self->session))
+    update_data (self->data, self->session);
+  else
+    {
+      g_clear_pointer (&self->data, ctx_minimap_data_free);
+      self->data = ctx_minimap_data_new (self->session);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
