@@ -41,7 +41,7 @@ struct _CtxWindow
   gint64 load_began;
   GtkNativeDialog *export_dialog;
   CtxLiveMonitor *live;
-  guint refresh_more;    /* idle reading the rest of a large commit */
+  char *exit_status;     /* of the recorded program (--record), NULL while it runs */
   gint64 last_change_us; /* when a refresh last found new rows */
   gboolean follow;        /* keep the end of a live trace in view */
   gboolean following;     /* the visible range is being moved by follow, not the user */

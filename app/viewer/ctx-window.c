@@ -11,10 +11,6 @@
 #define PROGRESS_DELAY_MS 300
 #define MAX_RECENT 8
 #define TRACE_MIME_TYPE "application/x-ctxtrace-trace"
-/* Spans read per main-loop tick when a live file grows: keeps each tick short. */
-#define REFRESH_BATCH 50000
-/* The subtitle says "live" while new rows arrived this recently. */
-#define LIVE_WINDOW_US (3 * G_USEC_PER_SEC)
 
 G_DEFINE_FINAL_TYPE (CtxWindow, ctx_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -104,16 +100,19 @@ on_selected_changed (CtxWindow *self)
 
 /* -- live files ---------------------------------------------------------------------- */
 
-static void refresh_now (CtxWindow *self);
-
 static void
 update_subtitle (CtxWindow *self)
 {
   g_autofree char *summary = trace_summary (ctx_session_get_model (self->session), self->session);
-  gboolean live = self->last_change_us != 0 &&
-                  g_get_monotonic_time () - self->last_change_us < LIVE_WINDOW_US;
+  gboolean live = self->live != NULL && ctx_live_monitor_get_writing (self->live);
   g_autofree char *text = live ? g_strdup_printf (_("%s · live"), summary) : g_strdup (summary);
 
+  if (self->exit_status != NULL)
+    {
+      g_autofree char *with_status = g_strdup_printf ("%s · %s", text, self->exit_status);
+      g_free (text);
+      text = g_steal_pointer (&with_status);
+    }
   gtk_label_set_text (self->subtitle_label, text);
   gtk_widget_set_visible (self->follow_button,
                           live || ctx_trace_model_get_n_open_spans (ctx_session_get_model (self->session)) > 0);
@@ -147,63 +146,65 @@ on_visible_changed (CtxWindow *self)
     ctx_window_set_follow (self, FALSE);
 }
 
-static gboolean
-refresh_more_cb (gpointer user_data)
+static void
+on_refreshed (CtxWindow *self)
 {
-  CtxWindow *self = user_data;
-
-  self->refresh_more = 0;
-  refresh_now (self);
-  return G_SOURCE_REMOVE;
+  self->last_change_us = g_get_monotonic_time ();
+  self->following = self->follow;
+  ctx_session_data_changed (self->session, self->follow);
+  self->following = FALSE;
+  update_subtitle (self);
 }
 
+/* Deleted or replaced: say so; what was read stays on screen behind the message. */
 static void
-refresh_now (CtxWindow *self)
+on_live_failed (CtxWindow    *self,
+                const GError *error)
 {
-  CtxTraceModel *model = ctx_session_get_model (self->session);
-  g_autoptr(GError) error = NULL;
-  gboolean changed = FALSE, more = FALSE;
-
-  if (!ctx_trace_model_refresh_bounded (model, REFRESH_BATCH, &changed, &more, &error))
-    {
-      /* Deleted or replaced: say so; what was read stays on screen behind the message. */
-      g_clear_object (&self->live);
-      show_error (self, error);
-      ctx_window_actions_update (self);
-      return;
-    }
-  if (changed)
-    {
-      self->last_change_us = g_get_monotonic_time ();
-      self->following = self->follow;
-      ctx_session_data_changed (self->session, self->follow);
-      self->following = FALSE;
-    }
-  update_subtitle (self);
-  /* More rows waiting: read them on the next tick.  Nothing read but more (a search is
-   * reading the model): wait a little rather than spin. */
-  if (more && self->refresh_more == 0)
-    self->refresh_more = changed ? g_idle_add (refresh_more_cb, self)
-                                 : g_timeout_add (50, refresh_more_cb, self);
+  show_error (self, error);
+  ctx_window_actions_update (self);
+  g_clear_object (&self->live);
 }
 
 static void
 start_live (CtxWindow *self)
 {
-  g_autofree char *path = g_file_get_path (self->file);
-
   g_clear_object (&self->live);
-  g_clear_handle_id (&self->refresh_more, g_source_remove);
   self->last_change_us = 0;
-  if (path == NULL)
-    return;
-  self->live = ctx_live_monitor_new (path);
-  g_signal_connect_object (self->live, "changed", G_CALLBACK (refresh_now), self, G_CONNECT_SWAPPED);
+  self->live = ctx_live_monitor_new (ctx_session_get_model (self->session));
+  g_signal_connect_object (self->live, "refreshed", G_CALLBACK (on_refreshed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->live, "failed", G_CALLBACK (on_live_failed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->live, "writing-changed", G_CALLBACK (update_subtitle), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "visible-changed", G_CALLBACK (on_visible_changed), self,
                            G_CONNECT_SWAPPED);
   /* On by default while the file is being written (spans still open). */
-  ctx_window_set_follow (self, ctx_trace_model_get_n_open_spans (ctx_session_get_model (self->session)) > 0);
+  ctx_window_set_follow (self, ctx_live_monitor_get_writing (self->live) ||
+                         ctx_trace_model_get_n_open_spans (ctx_session_get_model (self->session)) > 0);
   update_subtitle (self);
+}
+
+/* Shown in the subtitle (the program of ctxtrace-viewer --record ended, say). */
+void
+ctx_window_set_exit_status (CtxWindow  *self,
+                            const char *status)
+{
+  g_free (self->exit_status);
+  self->exit_status = g_strdup (status);
+  if (self->session != NULL)
+    update_subtitle (self);
+}
+
+const char *
+ctx_window_get_subtitle (CtxWindow *self)
+{
+  return gtk_label_get_text (self->subtitle_label);
+}
+
+CtxLiveMonitor *
+ctx_window_get_live_monitor (CtxWindow *self)
+{
+  return self->live;
 }
 
 /* What the views need beyond the model, computed off the main thread: reading 10M spans
@@ -382,7 +383,6 @@ ctx_window_open (CtxWindow *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->live);
-  g_clear_handle_id (&self->refresh_more, g_source_remove);
   gtk_widget_set_visible (self->follow_button, FALSE);
   g_set_object (&self->file, file);
   self->cancellable = g_cancellable_new ();
@@ -630,7 +630,7 @@ void
 ctx_window_refresh (CtxWindow *self)
 {
   if (self->live != NULL)
-    refresh_now (self);
+    ctx_live_monitor_refresh (self->live);
 }
 
 CtxSearchBar *
@@ -649,8 +649,8 @@ ctx_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->progress_source, g_source_remove);
-  g_clear_handle_id (&self->refresh_more, g_source_remove);
   g_clear_object (&self->live);
+  g_clear_pointer (&self->exit_status, g_free);
   if (self->export_dialog != NULL)
     gtk_native_dialog_destroy (self->export_dialog);
   g_clear_object (&self->export_dialog);

@@ -31,6 +31,11 @@ CtxDetailsPane *ctx_window_get_details (CtxWindow *self);
 CtxSearchBar *ctx_window_get_search_bar (CtxWindow *self);
 /* Reads what was committed to the file since (live files also refresh by themselves). */
 void ctx_window_refresh (CtxWindow *self);
+/* Adds status (e.g. "program exited with status 0") to the subtitle. */
+void ctx_window_set_exit_status (CtxWindow *self, const char *status);
+const char *ctx_window_get_subtitle (CtxWindow *self);
+/* The monitor of a live file, NULL when none (not loaded, or monitoring stopped). */
+struct _CtxLiveMonitor *ctx_window_get_live_monitor (CtxWindow *self);
 /* Rows in the welcome page's list of recent traces. */
 guint ctx_window_get_n_recent (CtxWindow *self);
 
