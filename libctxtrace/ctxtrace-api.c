@@ -4,6 +4,13 @@
 #include "ctxtrace-private.h"
 
 #include <stdio.h>
+#include <execinfo.h>
+#include <stdlib.h>
+
+#include "ctxtrace-symbols.h"
+
+/* Frames kept in a stack trace: deeper stacks keep their innermost frames. */
+#define CT_MAX_FRAMES 64
 
 static ctxtrace_span_t
 drop_begin (ct_ring_t *r)
@@ -225,6 +232,24 @@ ctxtrace_set_error (ctxtrace_span_t span, const char *type, const char *message)
   ctxtrace_attr_str (span, "exception.type", type != NULL ? type : "error");
   if (message != NULL)
     ctxtrace_attr_str (span, "exception.message", message);
+}
+
+/* The error path: backtrace() and symbol lookups are slow, but the program is already
+ * failing, and symbols read here name frames that may be gone (dlclose) by the time the
+ * writer would see them. */
+CTXTRACE_API void
+ctxtrace_set_error_stacktrace (ctxtrace_span_t span, const char *type, const char *message)
+{
+  ctxtrace_set_error (span, type, message);
+  if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE || ct_current_ring () == NULL)
+    return;
+  void *frames[CT_MAX_FRAMES + 1];
+  int n = backtrace (frames, CT_MAX_FRAMES + 1);
+  /* frames[0] is this function. */
+  char *text = n > 1 ? ct_symbols_format_stack (frames + 1, n - 1) : NULL;
+  if (text != NULL)
+    ctxtrace_attr_str (span, "exception.stacktrace", text);
+  free (text);
 }
 
 CTXTRACE_API void

@@ -290,3 +290,8 @@ CT_HIDDEN int ct_writer_stop (ct_writer_t *w, ctxtrace_stats_t *final_stats, int
 /* Returns once everything recorded before the call is committed; ct_state.lock held. */
 CT_HIDDEN void ct_writer_flush_locked (ct_writer_t *w);
 CT_HIDDEN void ct_writer_get_stats (ct_writer_t *w, ctxtrace_stats_t *stats);
+
+/* ---- Viewer (ctxtrace-viewer.c) -------------------------------------------------------- */
+
+/* How many launches of the viewer failed in this process. */
+CT_HIDDEN uint64_t ct_viewer_launch_failures (void);

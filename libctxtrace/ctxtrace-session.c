@@ -1,6 +1,7 @@
 /* ctxtrace-session.c: starting and stopping a recording, flushing, the environment
  * (CTXTRACE_DB starts recording when the library loads), exit and fork. */
 #include "ctxtrace-private.h"
+#include "ctxtrace-filter.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,6 +69,7 @@ start_locked (const char *db_path, const char *trace_hex)
       return -EINVAL;
     }
   ct_state.ring_slots = ring_slots_from_env ();
+  ct_filter_configure ();
   ct_writer_t *w = ct_writer_new (db_path, trace_hex, err, sizeof err, &code);
   if (w == NULL)
     {
@@ -188,6 +190,7 @@ ctxtrace_get_stats (ctxtrace_stats_t *stats)
   else
     *stats = ct_state.last_stats;
   pthread_mutex_unlock (&life_lock);
+  stats->viewer_launch_failures = ct_viewer_launch_failures ();
 }
 
 /* Normal exit flushes, but never waits longer than CTXTRACE_EXIT_TIMEOUT_MS (5 s). */
@@ -213,11 +216,13 @@ fork_prepare (void)
   if (ct_state.writer != NULL)
     ct_writer_lock_busy (ct_state.writer);
   pthread_mutex_lock (&ct_state.lock);
+  ct_filter_fork_prepare ();
 }
 
 static void
 fork_parent (void)
 {
+  ct_filter_fork_parent ();
   pthread_mutex_unlock (&ct_state.lock);
   if (ct_state.writer != NULL)
     ct_writer_unlock_busy (ct_state.writer);
@@ -227,6 +232,7 @@ fork_parent (void)
 static void
 fork_child (void)
 {
+  ct_filter_fork_child ();
   ct_writer_t *w = ct_state.writer;
   int recording = w != NULL && atomic_load (&ct_state.gen) != 0;
   char trace_hex[33] = "";
@@ -258,5 +264,15 @@ load_from_env (void)
   if (path == NULL || path[0] == '\0')
     return;
   if (ctxtrace_start (path) != 0)
-    fprintf (stderr, "ctxtrace: not recording: %s\n", ctxtrace_last_error ());
+    {
+      fprintf (stderr, "ctxtrace: not recording: %s\n", ctxtrace_last_error ());
+      return;
+    }
+  /* Once per program: its children (same environment) must not start viewers too. */
+  const char *viewer = getenv ("CTXTRACE_VIEWER");
+  if (viewer != NULL && strcmp (viewer, "1") == 0)
+    {
+      unsetenv ("CTXTRACE_VIEWER");
+      ctxtrace_open_viewer ();
+    }
 }

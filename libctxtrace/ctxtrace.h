@@ -71,6 +71,7 @@ typedef struct ctxtrace_stats
   uint64_t write_errors;     /* failed commits (disk full, I/O error); recording stops */
   uint64_t commit_latency_p50_ns; /* from a span's end to its commit, over recent commits */
   uint64_t commit_latency_p99_ns;
+  uint64_t viewer_launch_failures; /* ctxtrace_open_viewer() / CTXTRACE_VIEWER=1 failures */
 } ctxtrace_stats_t;
 
 /* ---- Recording ---------------------------------------------------------------------- */
@@ -119,6 +120,12 @@ CTXTRACE_API void ctxtrace_attr_json (ctxtrace_span_t span, const char *key, con
 /* Marks a span failed: status=2, exception.type and exception.message attributes. */
 CTXTRACE_API void ctxtrace_set_error (ctxtrace_span_t span, const char *type, const char *message);
 
+/* Like ctxtrace_set_error(), and records the calling thread's stack as the attribute
+ * exception.stacktrace: one frame per line, "#N function+0xoff (module+0xoff)", innermost
+ * (the caller of this function) first.  Symbolized here, in the calling thread. */
+CTXTRACE_API void ctxtrace_set_error_stacktrace (ctxtrace_span_t span, const char *type,
+                                                 const char *message);
+
 /* Marks a span succeeded: status=1. */
 CTXTRACE_API void ctxtrace_set_ok (ctxtrace_span_t span);
 
@@ -153,6 +160,14 @@ CTXTRACE_API int ctxtrace_context_from_traceparent (const char *traceparent,
  * that span.  Not thread-safe against other threads' getenv (setenv never is).
  * 0, or -ENOENT when not recording. */
 CTXTRACE_API int ctxtrace_export_env (void);
+
+/* ---- Viewer ------------------------------------------------------------------------- */
+
+/* Starts ctxtrace-viewer (CTXTRACE_VIEWER_PATH, else found on PATH) on the file being
+ * recorded, detached: it never blocks the program and outlives it.  0, -ENOENT when not
+ * recording or no viewer was found, another negative errno when it cannot be started
+ * (then a message goes to stderr and viewer_launch_failures counts it). */
+CTXTRACE_API int ctxtrace_open_viewer (void);
 
 /* ---- Threads ------------------------------------------------------------------------ */
 
