@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include "ctx-io.h"
+#include "ctx-record-launch.h"
 
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
@@ -21,29 +22,6 @@ typedef struct
   char *filter;
   gboolean force;
 } RecordOptions;
-
-/* Everything PROGRAM needs to record.  The -finstrument-functions support (LD_PRELOAD of
- * the instrument library for programs built with it) joins here: it only adds to the
- * launcher's environment. */
-static void
-prepare_environment (GSubprocessLauncher *launcher, const RecordOptions *opts)
-{
-  g_autofree char *abs = g_canonicalize_filename (opts->output, NULL);
-
-  g_subprocess_launcher_setenv (launcher, "CTXTRACE_DB", abs, TRUE);
-  if (opts->filter != NULL)
-    g_subprocess_launcher_setenv (launcher, "CTXTRACE_FILTER", opts->filter, TRUE);
-}
-
-static int
-exit_code_of (GSubprocess *sp)
-{
-  if (g_subprocess_get_if_exited (sp))
-    return g_subprocess_get_exit_status (sp);
-  if (g_subprocess_get_if_signaled (sp))
-    return 128 + g_subprocess_get_term_sig (sp);
-  return CTX_EXIT_FAILURE;
-}
 
 static void
 print_summary (const char *output, const char *program, int code)
@@ -88,7 +66,7 @@ run_record (const RecordOptions *opts, char **program_argv)
   g_autoptr (GError) error = NULL;
   int code;
 
-  prepare_environment (launcher, opts);
+  ctx_record_prepare (launcher, opts->output, opts->filter, program_argv[0]);
   sp = g_subprocess_launcher_spawnv (launcher, (const char *const *) program_argv, &error);
   if (sp == NULL)
     return spawn_failed (program_argv[0], error);
@@ -97,21 +75,9 @@ run_record (const RecordOptions *opts, char **program_argv)
   signal (SIGQUIT, SIG_IGN);
   if (!g_subprocess_wait (sp, NULL, &error))
     return ctx_cli_fail ("record", error);
-  code = exit_code_of (sp);
+  code = ctx_record_exit_code (sp);
   print_summary (opts->output, program_argv[0], code);
   return code;
-}
-
-/* A stale -wal beside a replaced trace would be replayed into the new one. */
-static void
-remove_trace (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
 }
 
 static gboolean
@@ -161,7 +127,7 @@ ctx_cmd_record (int argc, char **argv)
     }
   else
     {
-      remove_trace (opts.output);
+      ctx_record_remove_trace (opts.output);
       exit_code = run_record (&opts, argv + first);
     }
 out:
