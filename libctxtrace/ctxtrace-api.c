@@ -237,16 +237,25 @@ ctxtrace_set_error (ctxtrace_span_t span, const char *type, const char *message)
 /* The error path: backtrace() and symbol lookups are slow, but the program is already
  * failing, and symbols read here name frames that may be gone (dlclose) by the time the
  * writer would see them. */
-CTXTRACE_API void
+CTXTRACE_API __attribute__ ((noinline)) void
 ctxtrace_set_error_stacktrace (ctxtrace_span_t span, const char *type, const char *message)
 {
   ctxtrace_set_error (span, type, message);
   if (span == CTXTRACE_NO_SPAN || span == CT_DROPPED_HANDLE || ct_current_ring () == NULL)
     return;
-  void *frames[CT_MAX_FRAMES + 1];
-  int n = backtrace (frames, CT_MAX_FRAMES + 1);
-  /* frames[0] is this function. */
-  char *text = n > 1 ? ct_symbols_format_stack (frames + 1, n - 1) : NULL;
+  void *frames[CT_MAX_FRAMES + 4];
+  int n = backtrace (frames, CT_MAX_FRAMES + 4);
+  /* The trace starts at the caller: the frames before it are this function (and, under
+   * AddressSanitizer, its backtrace interceptor). */
+  void *caller = __builtin_extract_return_addr (__builtin_return_address (0));
+  int first = 0;
+  while (first < n && frames[first] != caller)
+    first++;
+  if (first == n)
+    first = n > 0 ? 1 : 0;
+  if (n - first > CT_MAX_FRAMES)
+    n = first + CT_MAX_FRAMES;
+  char *text = n > first ? ct_symbols_format_stack (frames + first, n - first) : NULL;
   if (text != NULL)
     ctxtrace_attr_str (span, "exception.stacktrace", text);
   free (text);
