@@ -1,4 +1,5 @@
 /* ctx-record-launch.c: see ctx-record-launch.h. */
+#define _GNU_SOURCE  /* memmem */
 #include "ctx-record-launch.h"
 
 #include <glib/gstdio.h>
