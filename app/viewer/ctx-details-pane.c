@@ -12,8 +12,12 @@
 #define MAX_NAME_BYTES 4096
 #define MAX_STACK_BYTES 65536
 
+#define MAX_EDGES_SHOWN 8
+
 enum { ROW_START, ROW_WALL, ROW_DURATION, ROW_SELF, ROW_THREAD, ROW_PROCESS, ROW_STATUS,
        ROW_CHILDREN, ROW_ID, N_ROWS };
+/* The aggregate of a selected name. */
+enum { AGG_COUNT, AGG_TOTAL, AGG_SELF, AGG_MEAN, AGG_MAX, AGG_ERRORS, N_AGG_ROWS };
 
 struct _CtxDetailsPane
 {
@@ -31,6 +35,12 @@ struct _CtxDetailsPane
   GtkWidget *events_heading;
   GtkLabel *values[N_ROWS];
   GtkButton *parent_button;
+  GtkLabel *agg_name_label;
+  GtkLabel *agg_scope_label;
+  GtkGrid *agg_grid;
+  GtkLabel *agg_callers_label;
+  GtkLabel *agg_callees_label;
+  GtkLabel *agg_values[N_AGG_ROWS];
 
   CtxSession *session;
   GtkTreeListModel *attrs;
@@ -253,6 +263,101 @@ show_details (CtxDetailsPane *self,
   set_value (self, ROW_CHILDREN, children);
 }
 
+/* -- a selected name: its aggregate over the scope ------------------------------------ */
+
+static char *
+edges_text (CtxDetailsPane *self,
+            GArray         *edges,
+            gboolean        callers)
+{
+  CtxTraceModel *model = ctx_session_get_model (self->session);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < edges->len && i < MAX_EDGES_SHOWN; i++)
+    {
+      const CtxCallEdge *e = &g_array_index (edges, CtxCallEdge, i);
+      g_autofree char *name = capped (ctx_trace_model_get_string (model, callers ? e->caller : e->callee), 120);
+      g_autofree char *total = ctx_time_format_duration ((double) e->total_ns);
+
+      g_string_append_printf (text, "%s%s  ×%u  %s", i > 0 ? "\n" : "", name, e->count, total);
+    }
+  if (edges->len > MAX_EDGES_SHOWN)
+    g_string_append_printf (text, _("\n… %u more"), edges->len - MAX_EDGES_SHOWN);
+  if (text->len == 0)
+    g_string_append (text, _("None"));
+  return g_string_free (text, FALSE);
+}
+
+static void
+show_name_stats (CtxDetailsPane     *self,
+                 CtxAggregate       *aggregate,
+                 const CtxNameStats *st)
+{
+  guint32 name = st->name;
+  g_autoptr(GArray) callers = ctx_aggregate_get_callers (aggregate, name);
+  g_autoptr(GArray) callees = ctx_aggregate_get_callees (aggregate, name);
+  g_autofree char *callers_text = edges_text (self, callers, TRUE);
+  g_autofree char *callees_text = edges_text (self, callees, FALSE);
+  gint64 times[] = { st->total_ns, st->self_ns, st->mean_ns, st->max_ns };
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autofree char *text = ctx_time_format_duration ((double) times[i]);
+      gtk_label_set_text (self->agg_values[AGG_TOTAL + i], text);
+    }
+  {
+    g_autofree char *count = g_strdup_printf ("%u", st->count);
+    g_autofree char *errors = g_strdup_printf ("%u", st->errors);
+    gtk_label_set_text (self->agg_values[AGG_COUNT], count);
+    gtk_label_set_text (self->agg_values[AGG_ERRORS], errors);
+  }
+  gtk_label_set_text (self->agg_callers_label, callers_text);
+  gtk_label_set_text (self->agg_callees_label, callees_text);
+}
+
+static void
+clear_name_stats (CtxDetailsPane *self)
+{
+  for (guint i = 0; i < N_AGG_ROWS; i++)
+    gtk_label_set_text (self->agg_values[i], "—");
+  gtk_label_set_text (self->agg_callers_label, "—");
+  gtk_label_set_text (self->agg_callees_label, "—");
+}
+
+static void
+show_name (CtxDetailsPane *self,
+           guint32         name)
+{
+  CtxAggregate *aggregate = ctx_session_get_aggregate (self->session);
+  const CtxNameStats *st = aggregate != NULL ? ctx_aggregate_lookup (aggregate, name) : NULL;
+  g_autofree char *text = capped (ctx_trace_model_get_string (ctx_session_get_model (self->session), name),
+                                  MAX_NAME_BYTES);
+  double start, end;
+  const char *scope = ctx_session_get_time_selection (self->session, &start, &end) && end > start
+                      ? _("In the selected time range") : _("In the whole trace");
+
+  gtk_label_set_text (self->agg_name_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->agg_name_label), text);
+  if (aggregate == NULL)
+    scope = _("Computing…");
+  else if (st == NULL)
+    scope = _("No calls in this time range");
+  gtk_label_set_text (self->agg_scope_label, scope);
+  if (st != NULL)
+    show_name_stats (self, aggregate, st);
+  else
+    clear_name_stats (self);
+}
+
+static void
+on_aggregate_changed (CtxDetailsPane *self)
+{
+  guint32 name = ctx_session_get_selected_name (self->session);
+
+  if (ctx_session_get_selected (self->session) == CTX_NONE && name != CTX_NONE)
+    show_name (self, name);
+}
+
 static void
 on_selected_changed (CtxDetailsPane *self)
 {
@@ -260,7 +365,15 @@ on_selected_changed (CtxDetailsPane *self)
   CtxTraceModel *model;
   const CtxSpan *s;
   g_autofree char *name = NULL;
+  guint32 selected_name = self->session != NULL ? ctx_session_get_selected_name (self->session)
+                                                : CTX_NONE;
 
+  if (span == CTX_NONE && selected_name != CTX_NONE)
+    {
+      show_name (self, selected_name);
+      gtk_stack_set_visible_child_name (self->stack, "name");
+      return;
+    }
   gtk_stack_set_visible_child_name (self->stack, span == CTX_NONE ? "empty" : "span");
   if (span == CTX_NONE)
     return;
@@ -301,14 +414,33 @@ append_tree_text (GString    *out,
     }
 }
 
+static const char *agg_titles[] = { N_("Count"), N_("Total"), N_("Self time"), N_("Mean"),
+                                    N_("Max"), N_("Errors") };
+
+static char *
+name_to_text (CtxDetailsPane *self)
+{
+  GString *out = g_string_new (gtk_label_get_text (self->agg_name_label));
+
+  g_string_append_printf (out, "\n%s\n", gtk_label_get_text (self->agg_scope_label));
+  for (guint i = 0; i < N_AGG_ROWS; i++)
+    g_string_append_printf (out, "%s: %s\n", _(agg_titles[i]), gtk_label_get_text (self->agg_values[i]));
+  g_string_append_printf (out, "%s:\n%s\n", _("Top callers"), gtk_label_get_text (self->agg_callers_label));
+  g_string_append_printf (out, "%s:\n%s\n", _("Top callees"), gtk_label_get_text (self->agg_callees_label));
+  return g_string_free (out, FALSE);
+}
+
 char *
 ctx_details_pane_to_text (CtxDetailsPane *self)
 {
   static const char *titles[] = { N_("Start"), N_("Wall clock"), N_("Duration"), N_("Self time"),
                                   N_("Thread"), N_("Process"), N_("Status"), N_("Children"),
                                   N_("Span id") };
-  GString *out = g_string_new (gtk_label_get_text (self->name_label));
+  GString *out;
 
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "name") == 0)
+    return name_to_text (self);
+  out = g_string_new (gtk_label_get_text (self->name_label));
   g_string_append_c (out, '\n');
   for (guint i = 0; i < N_ROWS; i++)
     g_string_append_printf (out, "%s: %s\n", _(titles[i]), gtk_label_get_text (self->values[i]));
@@ -386,6 +518,12 @@ ctx_details_pane_set_session (CtxDetailsPane *self,
     {
       g_signal_connect_object (session, "notify::selected", G_CALLBACK (on_selected_changed),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::selected-name", G_CALLBACK (on_selected_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "aggregate-changed", G_CALLBACK (on_aggregate_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "time-selection-changed", G_CALLBACK (on_aggregate_changed),
+                               self, G_CONNECT_SWAPPED);
       /* A running span may have ended or gained attributes and events. */
       g_signal_connect_object (session, "data-changed", G_CALLBACK (on_selected_changed),
                                self, G_CONNECT_SWAPPED);
@@ -427,6 +565,24 @@ build_grid (CtxDetailsPane *self)
 }
 
 static void
+build_agg_grid (CtxDetailsPane *self)
+{
+  for (guint i = 0; i < N_AGG_ROWS; i++)
+    {
+      GtkWidget *title = gtk_label_new (_(agg_titles[i]));
+
+      gtk_label_set_xalign (GTK_LABEL (title), 1);
+      gtk_widget_add_css_class (title, "dim-label");
+      self->agg_values[i] = GTK_LABEL (gtk_label_new ("—"));
+      gtk_label_set_xalign (self->agg_values[i], 0);
+      gtk_label_set_selectable (self->agg_values[i], TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->agg_values[i]), "numeric");
+      gtk_grid_attach (self->agg_grid, title, 0, i, 1, 1);
+      gtk_grid_attach (self->agg_grid, GTK_WIDGET (self->agg_values[i]), 1, i, 1, 1);
+    }
+}
+
+static void
 ctx_details_pane_dispose (GObject *object)
 {
   CtxDetailsPane *self = CTX_DETAILS_PANE (object);
@@ -458,6 +614,11 @@ ctx_details_pane_class_init (CtxDetailsPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, attrs_view);
   gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, events_label);
   gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, events_heading);
+  gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, agg_name_label);
+  gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, agg_scope_label);
+  gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, agg_grid);
+  gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, agg_callers_label);
+  gtk_widget_class_bind_template_child (widget_class, CtxDetailsPane, agg_callees_label);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_attr_setup);
   gtk_widget_class_bind_template_callback (widget_class, on_attr_bind);
@@ -470,6 +631,7 @@ ctx_details_pane_init (CtxDetailsPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   build_grid (self);
+  build_agg_grid (self);
 }
 
 GtkWidget *

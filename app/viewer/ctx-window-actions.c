@@ -128,6 +128,17 @@ follow_action (GSimpleAction *action,
 }
 
 static void
+view_action (GSimpleAction *action,
+             GVariant      *state,
+             gpointer       user_data)
+{
+  CtxWindow *self = user_data;
+
+  ctx_window_set_view (self, g_variant_get_string (state, NULL));
+  /* The stack's notify sets the state, so an unknown name leaves it unchanged. */
+}
+
+static void
 close_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -142,6 +153,7 @@ static const GActionEntry win_entries[] = {
   { .name = "zoom-out", .activate = zoom_action },
   { .name = "close", .activate = close_action },
   { .name = "follow", .state = "false", .change_state = follow_action },
+  { .name = "view", .parameter_type = "s", .state = "'flame'", .change_state = view_action },
   { .name = "search", .activate = search_action },
   { .name = "search-next", .activate = search_step_action },
   { .name = "search-previous", .activate = search_step_action },
@@ -151,7 +163,7 @@ void
 ctx_window_actions_update (CtxWindow *self)
 {
   static const char *need_trace[] = { "export", "zoom-fit", "zoom-in", "zoom-out", "search",
-                                      "search-next", "search-previous" };
+                                      "search-next", "search-previous", "view" };
   gboolean has_trace = self->session != NULL &&
                        g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "trace") == 0;
 
@@ -160,9 +172,30 @@ ctx_window_actions_update (CtxWindow *self)
                                  has_trace);
 }
 
+/* Ctrl+1..5 switch views.  A controller of the window's own rather than application
+ * accelerators: the views belong to the window (and work without a GtkApplication). */
+static void
+add_view_shortcuts (CtxWindow *self)
+{
+  static const char *views[] = { "flame", "dag", "aggregated", "sandwich", "stats" };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_GLOBAL);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_1 + i, GDK_CONTROL_MASK),
+                                                gtk_named_action_new ("win.view"));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_string (views[i]));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 void
 ctx_window_actions_init (CtxWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  add_view_shortcuts (self);
   ctx_window_actions_update (self);
 }

@@ -1,9 +1,11 @@
 /* ctx-window-private.h: what ctx-window.c and ctx-window-actions.c share. */
 #pragma once
 
+#include "ctx-aggregate-flame.h"
 #include "ctx-live-monitor.h"
 #include "ctx-minimap.h"
 #include "ctx-search-bar.h"
+#include "ctx-stats-view.h"
 #include "ctx-window.h"
 
 G_BEGIN_DECLS
@@ -31,6 +33,18 @@ struct _CtxWindow
   GtkScrollbar *vscrollbar;
   GtkLabel *empty_label;
   GtkWidget *follow_button;
+  GtkStack *views;
+  GtkWidget *view_switcher;
+  GtkBox *dag_box;
+  GtkWidget *dag_placeholder;
+  CtxAggregateFlame *aggregate_flame;
+  CtxAggregateFlame *callers_flame;
+  CtxAggregateFlame *callees_flame;
+  GtkScrollbar *aggregate_scrollbar;
+  GtkScrollbar *callers_scrollbar;
+  GtkScrollbar *callees_scrollbar;
+  CtxStatsView *stats_view;
+  GtkWidget *dag_view;   /* the call graph, when built with it */
 
   GSettings *settings;   /* NULL when the schema is not installed */
   GFile *file;
@@ -50,5 +64,7 @@ struct _CtxWindow
 void ctx_window_actions_init (CtxWindow *self);
 void ctx_window_actions_update (CtxWindow *self);
 void ctx_window_set_follow (CtxWindow *self, gboolean follow);
+/* ctx-window.c: the views of the trace page follow the window's session. */
+void ctx_window_views_set_session (CtxWindow *self);
 
 G_END_DECLS

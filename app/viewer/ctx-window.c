@@ -98,6 +98,88 @@ on_selected_changed (CtxWindow *self)
     }
 }
 
+/* -- views --------------------------------------------------------------------------- */
+
+void
+ctx_window_views_set_session (CtxWindow *self)
+{
+  ctx_aggregate_flame_set_session (self->aggregate_flame, self->session);
+  ctx_aggregate_flame_set_session (self->callers_flame, self->session);
+  ctx_aggregate_flame_set_session (self->callees_flame, self->session);
+  ctx_stats_view_set_session (self->stats_view, self->session);
+}
+
+const char *
+ctx_window_get_view (CtxWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->views);
+}
+
+void
+ctx_window_set_view (CtxWindow  *self,
+                     const char *view)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->views, view);
+
+  if (page == NULL)
+    return;
+  gtk_stack_set_visible_child (self->views, page);
+}
+
+GtkWidget *
+ctx_window_get_view_widget (CtxWindow  *self,
+                            const char *view)
+{
+  if (g_strcmp0 (view, "flame") == 0)
+    return GTK_WIDGET (self->flame_view);
+  if (g_strcmp0 (view, "dag") == 0)
+    return self->dag_view;
+  if (g_strcmp0 (view, "aggregated") == 0)
+    return GTK_WIDGET (self->aggregate_flame);
+  if (g_strcmp0 (view, "callers") == 0)
+    return GTK_WIDGET (self->callers_flame);
+  if (g_strcmp0 (view, "sandwich") == 0 || g_strcmp0 (view, "callees") == 0)
+    return GTK_WIDGET (self->callees_flame);
+  if (g_strcmp0 (view, "stats") == 0)
+    return GTK_WIDGET (self->stats_view);
+  return NULL;
+}
+
+/* The shown view takes the keyboard focus, and the view action its name. */
+static void
+on_view_changed (CtxWindow *self)
+{
+  const char *view = ctx_window_get_view (self);
+  GtkWidget *widget = ctx_window_get_view_widget (self, view);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "view");
+
+  if (action != NULL && view != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (view));
+  if (widget != NULL && g_strcmp0 (ctx_window_get_page (self), "trace") == 0)
+    gtk_widget_grab_focus (widget);
+}
+
+static void
+on_page_changed (CtxWindow *self)
+{
+  gtk_widget_set_visible (self->view_switcher, g_strcmp0 (ctx_window_get_page (self), "trace") == 0);
+}
+
+static void
+setup_views (CtxWindow *self)
+{
+  gtk_scrollbar_set_adjustment (self->aggregate_scrollbar,
+                                ctx_aggregate_flame_get_vadjustment (self->aggregate_flame));
+  gtk_scrollbar_set_adjustment (self->callers_scrollbar,
+                                ctx_aggregate_flame_get_vadjustment (self->callers_flame));
+  gtk_scrollbar_set_adjustment (self->callees_scrollbar,
+                                ctx_aggregate_flame_get_vadjustment (self->callees_flame));
+  g_signal_connect_object (self->views, "notify::visible-child", G_CALLBACK (on_view_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed), self,
+                           G_CONNECT_SWAPPED);
+}
+
 /* -- live files ---------------------------------------------------------------------- */
 
 static void
@@ -255,6 +337,7 @@ show_trace (CtxWindow *self,
   ctx_minimap_set_session (self->minimap, self->session, g_steal_pointer (&p->overview));
   ctx_details_pane_set_session (self->details, self->session);
   ctx_search_bar_set_session (self->search_bar, self->session);
+  ctx_window_views_set_session (self);
   summary = trace_summary (model, self->session);
   set_titles (self, basename, summary);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), ctx_trace_model_get_n_spans (model) == 0);
@@ -673,6 +756,8 @@ ctx_window_class_init (CtxWindowClass *klass)
   g_type_ensure (CTX_TYPE_MINIMAP);
   g_type_ensure (CTX_TYPE_DETAILS_PANE);
   g_type_ensure (CTX_TYPE_SEARCH_BAR);
+  g_type_ensure (CTX_TYPE_AGGREGATE_FLAME);
+  g_type_ensure (CTX_TYPE_STATS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ctxtrace/Viewer/ctx-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, title_label);
@@ -692,6 +777,17 @@ ctx_window_class_init (CtxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, vscrollbar);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, empty_label);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, follow_button);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, views);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, dag_box);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, dag_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, aggregate_flame);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, callers_flame);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, callees_flame);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, aggregate_scrollbar);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, callers_scrollbar);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, callees_scrollbar);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, stats_view);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
 }
@@ -701,6 +797,7 @@ ctx_window_init (CtxWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_scrollbar_set_adjustment (self->vscrollbar, ctx_flame_view_get_vadjustment (self->flame_view));
+  setup_views (self);
   self->settings = settings_if_installed ();
   restore_geometry (self);
   setup_drop (self);

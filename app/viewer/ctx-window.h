@@ -31,6 +31,10 @@ CtxDetailsPane *ctx_window_get_details (CtxWindow *self);
 CtxSearchBar *ctx_window_get_search_bar (CtxWindow *self);
 /* Reads what was committed to the file since (live files also refresh by themselves). */
 void ctx_window_refresh (CtxWindow *self);
+/* The view shown on the trace page: "flame", "dag", "aggregated", "sandwich" or "stats". */
+const char *ctx_window_get_view (CtxWindow *self);
+void ctx_window_set_view (CtxWindow *self, const char *view);
+GtkWidget *ctx_window_get_view_widget (CtxWindow *self, const char *view);
 /* Adds status (e.g. "program exited with status 0") to the subtitle. */
 void ctx_window_set_exit_status (CtxWindow *self, const char *status);
 const char *ctx_window_get_subtitle (CtxWindow *self);
