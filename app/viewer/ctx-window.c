@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ctx-dag-view.h"
 #include "ctx-time.h"
 #include "ctx-window-private.h"
 
@@ -100,9 +101,57 @@ on_selected_changed (CtxWindow *self)
 
 /* -- views --------------------------------------------------------------------------- */
 
+/* The call graph is the host's to link: the session's scope and selected name in, the
+ * names and spans activated in it out. */
+static void
+on_dag_scope_changed (CtxWindow *self)
+{
+  gint64 start, end;
+
+  ctx_session_get_scope (self->session, &start, &end);
+  ctx_dag_view_set_scope (CTX_DAG_VIEW (self->dag_view), start, end);
+}
+
+static void
+on_dag_name_changed (CtxWindow *self)
+{
+  ctx_dag_view_select_name (CTX_DAG_VIEW (self->dag_view), ctx_session_get_selected_name (self->session));
+}
+
+static void
+on_dag_name_activated (CtxWindow *self,
+                       guint      name)
+{
+  if (self->session != NULL)
+    ctx_session_set_selected_name (self->session, name);
+}
+
+static void
+on_dag_span_activated (CtxWindow *self,
+                       guint      span)
+{
+  if (self->session != NULL)
+    ctx_session_set_selected (self->session, span);
+}
+
+static void
+dag_set_session (CtxWindow *self)
+{
+  ctx_dag_view_set_session (CTX_DAG_VIEW (self->dag_view), self->session);
+  if (self->session == NULL)
+    return;
+  g_signal_connect_object (self->session, "time-selection-changed", G_CALLBACK (on_dag_scope_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::selected-name", G_CALLBACK (on_dag_name_changed),
+                           self, G_CONNECT_SWAPPED);
+  on_dag_scope_changed (self);
+  on_dag_name_changed (self);
+}
+
 void
 ctx_window_views_set_session (CtxWindow *self)
 {
+  dag_set_session (self);
   ctx_aggregate_flame_set_session (self->aggregate_flame, self->session);
   ctx_aggregate_flame_set_session (self->callers_flame, self->session);
   ctx_aggregate_flame_set_session (self->callees_flame, self->session);
@@ -166,8 +215,24 @@ on_page_changed (CtxWindow *self)
 }
 
 static void
+setup_dag (CtxWindow *self)
+{
+  self->dag_view = ctx_dag_view_new ();
+  gtk_widget_set_hexpand (self->dag_view, TRUE);
+  gtk_widget_set_vexpand (self->dag_view, TRUE);
+  gtk_box_remove (self->dag_box, self->dag_placeholder);
+  self->dag_placeholder = NULL;
+  gtk_box_append (self->dag_box, self->dag_view);
+  g_signal_connect_object (self->dag_view, "name-activated", G_CALLBACK (on_dag_name_activated), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->dag_view, "span-activated", G_CALLBACK (on_dag_span_activated), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
 setup_views (CtxWindow *self)
 {
+  setup_dag (self);
   gtk_scrollbar_set_adjustment (self->aggregate_scrollbar,
                                 ctx_aggregate_flame_get_vadjustment (self->aggregate_flame));
   gtk_scrollbar_set_adjustment (self->callers_scrollbar,
