@@ -3,12 +3,17 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #ifdef HAVE_ADW
 #include <adwaita.h>
 #endif
 
 #include "ctx-application.h"
+#include "ctx-record-launch.h"
 #include "ctx-window.h"
+
+/* --record: how often we look for the trace file the program has not written yet. */
+#define RECORD_POLL_MS 100
 
 #define APP_ID "io.github.ctxtrace.Viewer"
 
@@ -17,9 +22,18 @@ struct _CtxApplication
   GtkApplication parent_instance;
 
   GtkNativeDialog *open_dialog;
+  /* --record OUT.db -- PROGRAM ARGS... */
+  char *record_path;
+  char **record_argv;
+  GSubprocess *recorded;
+  CtxWindow *record_window;  /* weak */
+  guint record_poll;
+  char *record_status;       /* set when the program ended */
 };
 
 G_DEFINE_FINAL_TYPE (CtxApplication, ctx_application, GTK_TYPE_APPLICATION)
+
+static void activate_recording (CtxApplication *self);
 
 static CtxWindow *
 find_window (CtxApplication *self,
@@ -74,11 +88,123 @@ ctx_application_open (GApplication  *app,
 static void
 ctx_application_activate (GApplication *app)
 {
+  CtxApplication *self = CTX_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
+  if (self->record_argv != NULL && self->recorded == NULL)
+    {
+      activate_recording (self);
+      return;
+    }
   if (window == NULL)
     window = GTK_WINDOW (ctx_window_new (GTK_APPLICATION (app)));
   gtk_window_present (window);
+}
+
+/* -- --record ---------------------------------------------------------------------- */
+
+/* The file appears when the library starts; until it holds a trace (or while the window
+ * shows an error because it did not yet), look again. */
+static gboolean
+record_poll_cb (gpointer user_data)
+{
+  CtxApplication *self = user_data;
+  g_autoptr(GFile) file = g_file_new_for_path (self->record_path);
+  CtxWindow *window = self->record_window;
+  GStatBuf st;
+
+  if (window == NULL)
+    {
+      self->record_poll = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (ctx_window_is_loading (window) || g_stat (self->record_path, &st) != 0 || st.st_size == 0)
+    return G_SOURCE_CONTINUE;
+  if (ctx_window_is_empty (window) || g_strcmp0 (ctx_window_get_page (window), "error") == 0)
+    {
+      ctx_window_open (window, file);
+      return G_SOURCE_CONTINUE;
+    }
+  if (g_strcmp0 (ctx_window_get_page (window), "trace") != 0)
+    return G_SOURCE_CONTINUE;
+  if (self->record_status != NULL)
+    ctx_window_set_exit_status (window, self->record_status);
+  self->record_poll = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_recorded_exit (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CtxApplication) self = user_data;
+  GSubprocess *sp = G_SUBPROCESS (source);
+  g_autofree char *how = NULL;
+
+  if (!g_subprocess_wait_finish (sp, result, NULL))
+    return;
+  how = ctx_record_describe_exit (sp);
+  g_free (self->record_status);
+  /* TRANSLATORS: "ls exited with status 0", "make killed by signal 9 (Killed)" */
+  self->record_status = g_strdup_printf (_("%s %s"), self->record_argv[0], how);
+  g_printerr ("ctxtrace-viewer: %s\n", self->record_status);
+  if (self->record_window != NULL && g_strcmp0 (ctx_window_get_page (self->record_window), "trace") == 0)
+    ctx_window_set_exit_status (self->record_window, self->record_status);
+  g_application_release (G_APPLICATION (self));
+}
+
+static gboolean
+start_recording (CtxApplication *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_autoptr(GError) error = NULL;
+
+  ctx_record_remove_trace (self->record_path);
+  ctx_record_prepare (launcher, self->record_path, NULL, self->record_argv[0]);
+  self->recorded = g_subprocess_launcher_spawnv (launcher, (const char * const *) self->record_argv, &error);
+  if (self->recorded == NULL)
+    {
+      g_printerr ("ctxtrace-viewer: %s: %s\n", self->record_argv[0], error->message);
+      return FALSE;
+    }
+  /* The application stays while the program runs, even with its window closed. */
+  g_application_hold (G_APPLICATION (self));
+  g_subprocess_wait_async (self->recorded, NULL, on_recorded_exit, g_object_ref (self));
+  return TRUE;
+}
+
+static void
+activate_recording (CtxApplication *self)
+{
+  CtxWindow *window = ctx_window_new (GTK_APPLICATION (self));
+
+  self->record_window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->record_window);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!start_recording (self))
+    {
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+  self->record_poll = g_timeout_add (RECORD_POLL_MS, record_poll_cb, self);
+}
+
+void
+ctx_application_set_record (CtxApplication     *self,
+                            const char         *path,
+                            const char * const *argv)
+{
+  g_free (self->record_path);
+  g_strfreev (self->record_argv);
+  self->record_path = g_canonicalize_filename (path, NULL);
+  self->record_argv = g_strdupv ((char **) argv);
+}
+
+GSubprocess *
+ctx_application_get_recorded (CtxApplication *self)
+{
+  return self->recorded;
 }
 
 /* -- actions ------------------------------------------------------------------------- */
@@ -268,6 +394,14 @@ ctx_application_dispose (GObject *object)
   if (self->open_dialog != NULL)
     gtk_native_dialog_destroy (self->open_dialog);
   g_clear_object (&self->open_dialog);
+  g_clear_handle_id (&self->record_poll, g_source_remove);
+  if (self->record_window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->record_window), (gpointer *) &self->record_window);
+  self->record_window = NULL;
+  g_clear_object (&self->recorded);
+  g_clear_pointer (&self->record_path, g_free);
+  g_clear_pointer (&self->record_argv, g_strfreev);
+  g_clear_pointer (&self->record_status, g_free);
   G_OBJECT_CLASS (ctx_application_parent_class)->dispose (object);
 }
 

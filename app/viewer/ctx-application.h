@@ -12,4 +12,11 @@ CtxApplication *ctx_application_new (void);
 /* Shows file: the window already showing it, else an empty window, else a new one. */
 void ctx_application_open_file (CtxApplication *self, GFile *file);
 
+/* ctxtrace-viewer --record OUT.db -- PROGRAM ARGS...: on activation, runs argv with
+ * recording into path (replacing it), opens path live once the program has written it,
+ * and adds the program's exit status to the window's subtitle when it ends. */
+void ctx_application_set_record (CtxApplication *self, const char *path, const char * const *argv);
+/* The program started by --record, NULL before. */
+GSubprocess *ctx_application_get_recorded (CtxApplication *self);
+
 G_END_DECLS
