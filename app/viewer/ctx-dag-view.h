@@ -38,6 +38,10 @@ void ctx_dag_view_set_threshold (CtxDagView *self, double percent);
 void ctx_dag_view_set_collapsed (CtxDagView *self, guint32 name, gboolean collapsed);
 void ctx_dag_view_expand_all (CtxDagView *self);
 
+/* Draws what the view shows (graph, selection; no hover) to a PNG, or SVG if path ends
+ * in .svg. */
+gboolean ctx_dag_view_export (CtxDagView *self, const char *path, GError **error);
+
 /* For tests and the host: state of the last finished layout. */
 gboolean ctx_dag_view_is_busy (CtxDagView *self);
 guint ctx_dag_view_get_n_nodes (CtxDagView *self);
