@@ -44,6 +44,7 @@ struct _CtxWindow
   GtkScrollbar *callers_scrollbar;
   GtkScrollbar *callees_scrollbar;
   CtxStatsView *stats_view;
+  GtkLabel *sandwich_label;
   GtkWidget *dag_view;   /* the call graph, when built with it */
 
   GSettings *settings;   /* NULL when the schema is not installed */

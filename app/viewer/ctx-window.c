@@ -1,6 +1,9 @@
 /* ctx-window.c: the window's lifecycle: loading a trace with progress, the welcome page
- * with recent files, the error page, drag-and-drop and saved window geometry. */
+ * with recent files, the error page, drag-and-drop, saved window geometry and the views of
+ * the trace page (flame chart, call graph, aggregated flame graph, sandwich, statistics). */
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -113,8 +116,23 @@ on_dag_scope_changed (CtxWindow *self)
 }
 
 static void
-on_dag_name_changed (CtxWindow *self)
+update_sandwich_label (CtxWindow *self)
 {
+  guint32 name = self->session != NULL ? ctx_session_get_selected_name (self->session) : CTX_NONE;
+  const char *text = name != CTX_NONE
+                     ? ctx_trace_model_get_string (ctx_session_get_model (self->session), name) : NULL;
+  g_autofree char *valid = text != NULL ? g_utf8_make_valid (text, strnlen (text, 200)) : NULL;
+  g_autofree char *label = valid != NULL
+                           ? g_strdup_printf (_("Callers of %s above it, its callees below"), valid)
+                           : g_strdup (_("No name selected: click a span or a row in another view"));
+
+  gtk_label_set_text (self->sandwich_label, label);
+}
+
+static void
+on_selected_name_changed (CtxWindow *self)
+{
+  update_sandwich_label (self);
   ctx_dag_view_select_name (CTX_DAG_VIEW (self->dag_view), ctx_session_get_selected_name (self->session));
 }
 
@@ -142,10 +160,10 @@ dag_set_session (CtxWindow *self)
     return;
   g_signal_connect_object (self->session, "time-selection-changed", G_CALLBACK (on_dag_scope_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::selected-name", G_CALLBACK (on_dag_name_changed),
+  g_signal_connect_object (self->session, "notify::selected-name", G_CALLBACK (on_selected_name_changed),
                            self, G_CONNECT_SWAPPED);
   on_dag_scope_changed (self);
-  on_dag_name_changed (self);
+  on_selected_name_changed (self);
 }
 
 void
@@ -853,6 +871,7 @@ ctx_window_class_init (CtxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, callers_scrollbar);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, callees_scrollbar);
   gtk_widget_class_bind_template_child (widget_class, CtxWindow, stats_view);
+  gtk_widget_class_bind_template_child (widget_class, CtxWindow, sandwich_label);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
 }
