@@ -6,6 +6,7 @@
 
 #include "ctx-aggregate-flame.h"
 #include "ctx-application.h"
+#include "ctx-dag-view.h"
 #include "ctx-gen-trace.h"
 #include "ctx-stats-view.h"
 #include "ctx-window.h"
@@ -286,6 +287,12 @@ test_linked_selection (void)
 
   ctx_window_set_view (win, "flame");
   iterate_until (highlighted_5, win);
+  /* The call graph marks the same name, and a name activated there comes back. */
+  g_assert_cmpuint (ctx_dag_view_get_selected_name (CTX_DAG_VIEW (ctx_window_get_view_widget (win, "dag"))),
+                    ==, f);
+  g_signal_emit_by_name (ctx_window_get_view_widget (win, "dag"), "name-activated", name_index (win, "g"));
+  g_assert_cmpuint (ctx_session_get_selected_name (session), ==, name_index (win, "g"));
+  g_assert_cmpuint (ctx_stats_view_get_selected_row (stats), ==, find_row (win, stats, "g"));
 
   /* A span selected in the flame chart selects its name: the table follows. */
   h_span = ctx_trace_model_find_id (ctx_session_get_model (session), 9);
