@@ -3,7 +3,7 @@
  * included) are in no table built at start and must still be named and filtered. */
 #include <stdint.h>
 
-static volatile int dl_sink;
+static _Atomic int dl_sink;
 
 int dl_entry (int n);
 void dl_leaf (int i);

@@ -5,7 +5,7 @@
 
 #include "instrumented.h"
 
-static volatile int sink;
+static _Atomic int sink; /* atomic: threads share it (ThreadSanitizer) */
 
 static void
 static_leaf (int i)

@@ -7,7 +7,7 @@
 
 #include "ct-test.h"
 
-static volatile int sink;
+static _Atomic int sink; /* atomic: threads share it (ThreadSanitizer) */
 static int (*dl_call) (void (*fn) (void *), void *data);
 
 /* The statements after each call keep them from becoming tail calls (frames that vanish). */
