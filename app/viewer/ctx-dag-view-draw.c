@@ -198,15 +198,19 @@ rounded_box (cairo_t *cr, double x, double y, double w, double h, double r)
   cairo_close_path (cr);
 }
 
-static void
+/* Returns the width drawn. */
+static double
 show_line (cairo_t *cr, const CtxDagDrawState *state, const char *text, double x, double y,
            double width, gboolean bold)
 {
   PangoLayout *layout = text_layout (cr, state, text, width, bold);
+  int w, h;
 
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
+  pango_layout_get_pixel_size (layout, &w, &h);
   g_object_unref (layout);
+  return w;
 }
 
 static void
@@ -234,7 +238,7 @@ draw_text (cairo_t *cr, const CtxDagDrawState *state, const CtxDagNode *node,
            const CtxDagNodeBox *box, gboolean light_text)
 {
   double line = (box->height - 2 * CTX_DAG_PAD) / 3, x = box->x + CTX_DAG_PAD;
-  double w = box->width - 2 * CTX_DAG_PAD - CTX_DAG_TOGGLE;
+  double w = box->width - 2 * CTX_DAG_PAD - CTX_DAG_TOGGLE, used;
   g_autofree char *errors = NULL, *self = NULL;
 
   if (light_text)
@@ -245,13 +249,14 @@ draw_text (cairo_t *cr, const CtxDagDrawState *state, const CtxDagNode *node,
   show_line (cr, state, node->stats, x, box->y + CTX_DAG_PAD + line, w, FALSE);
   if (node->collapsed && node->n_collapsed > 0)
     self = g_strdup_printf ("%s · +%u hidden", node->self, node->n_collapsed);
-  show_line (cr, state, self != NULL ? self : node->self, x, box->y + CTX_DAG_PAD + 2 * line,
-             node->errors > 0 ? w / 2 : w, FALSE);
+  used = show_line (cr, state, self != NULL ? self : node->self, x,
+                    box->y + CTX_DAG_PAD + 2 * line, node->errors > 0 ? w * 0.6 : w, FALSE);
   if (node->errors == 0)
     return;
+  /* The error count follows the self time on the same line, in red. */
   errors = g_strdup_printf (g_dngettext (NULL, "%u error", "%u errors", node->errors), node->errors);
   cairo_set_source_rgb (cr, light_text ? 1 : 0.75, light_text ? 0.9 : 0.05, light_text ? 0.9 : 0.05);
-  show_line (cr, state, errors, x + w / 2, box->y + CTX_DAG_PAD + 2 * line, w / 2, TRUE);
+  show_line (cr, state, errors, x + used + 8, box->y + CTX_DAG_PAD + 2 * line, w - used - 8, TRUE);
 }
 
 static gboolean

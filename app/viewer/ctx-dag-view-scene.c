@@ -457,7 +457,9 @@ ctx_dag_scene_make_graph (const CtxDagScene *scene, double char_width, double li
   for (guint v = 0; v < scene->nodes->len; v++)
     {
       const CtxDagNode *node = &g_array_index (scene->nodes, CtxDagNode, v);
-      glong chars = MAX (g_utf8_strlen (node->label, -1), (glong) strlen (node->stats) + 2);
+      /* The third line holds the self time and, beside it, the errors (or hidden count). */
+      glong third = g_utf8_strlen (node->self, -1) + (node->errors > 0 ? 10 : 0) + 12;
+      glong chars = MAX (MAX (g_utf8_strlen (node->label, -1), g_utf8_strlen (node->stats, -1) + 2), third);
       double width = chars * char_width + 2 * CTX_DAG_PAD + CTX_DAG_TOGGLE;
 
       ctx_dag_graph_add_node (graph, CLAMP (width, 110, 340), height);

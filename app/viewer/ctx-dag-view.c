@@ -75,6 +75,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (CtxDagView, ctx_dag_view, GTK_TYPE_WIDGET)
 
 static void start_chain (CtxDagView *self);
+static void place_new_scene (CtxDagView *self);
 
 static void
 invalidate (CtxDagView *self)
@@ -348,7 +349,7 @@ ctx_dag_view_size_allocate (GtkWidget *widget, int width, int height, int baseli
   CtxDagView *self = CTX_DAG_VIEW (widget);
 
   if (self->fit_pending)
-    ctx_dag_view_fit (self);
+    place_new_scene (self);
   else
     clamp_pan (self);
   if (self->menu != NULL && gtk_widget_get_visible (self->menu))
@@ -387,6 +388,31 @@ stale (GTask *task)
   return g_cancellable_is_cancelled (g_task_get_cancellable (task));
 }
 
+static guint
+node_of_span (CtxDagView *self, guint32 span)
+{
+  for (guint v = 0; span != CTX_NONE && self->scene != NULL && v < self->scene->nodes->len; v++)
+    if (scene_node (self, v)->span == span)
+      return v;
+  return G_MAXUINT;
+}
+
+/* A whole trace's spans are often too many to read at fit: span mode opens at the span
+ * that was selected, at full size. */
+static void
+place_new_scene (CtxDagView *self)
+{
+  guint v = self->mode == CTX_DAG_MODE_SPANS ? node_of_span (self, self->graph_span) : G_MAXUINT;
+
+  if (v != G_MAXUINT && fit_scale (self) < 0.5 && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    {
+      self->fit_pending = FALSE;
+      center_on (self, v);
+    }
+  else
+    ctx_dag_view_fit (self);
+}
+
 static void
 finish_chain (CtxDagView *self, CtxDagScene *scene)
 {
@@ -397,7 +423,7 @@ finish_chain (CtxDagView *self, CtxDagScene *scene)
   self->busy = FALSE;
   self->hovered = G_MAXUINT;
   if (first || self->fit_pending)
-    ctx_dag_view_fit (self);
+    place_new_scene (self);
   else
     clamp_pan (self);
   invalidate (self);
@@ -869,15 +895,6 @@ on_data_changed (CtxDagView *self)
     self->debounce = g_timeout_add (DEBOUNCE_MS, debounced_reload, self);
 }
 
-static gboolean
-scene_has_span (CtxDagView *self, guint32 span)
-{
-  for (guint v = 0; self->scene != NULL && v < self->scene->nodes->len; v++)
-    if (scene_node (self, v)->span == span)
-      return TRUE;
-  return FALSE;
-}
-
 /* Span mode follows the selection into another trace; within one, it only highlights. */
 static void
 on_selected_changed (CtxDagView *self)
@@ -886,7 +903,7 @@ on_selected_changed (CtxDagView *self)
 
   if (self->mode != CTX_DAG_MODE_SPANS)
     return;
-  if (span != CTX_NONE && !scene_has_span (self, span))
+  if (span != CTX_NONE && node_of_span (self, span) == G_MAXUINT)
     {
       self->graph_span = span;
       self->fit_pending = TRUE;
