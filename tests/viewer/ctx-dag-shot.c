@@ -17,6 +17,12 @@ spin (int ms)
 }
 
 static void
+on_invalidated (GdkPaintable *paintable, gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
 save (GtkWidget *window, GdkPaintable *paintable, const char *out)
 {
   GtkSnapshot *snapshot = gtk_snapshot_new ();
@@ -45,7 +51,7 @@ find_name (CtxTraceModel *model, const char *name)
 int
 main (int argc, char **argv)
 {
-  gboolean spans = FALSE, per_thread = FALSE, dark = FALSE;
+  gboolean spans = FALSE, per_thread = FALSE, dark = FALSE, redrawn = FALSE;
   double threshold = 0;
   gint64 span_id = 0;
   g_autofree char *select = NULL, *size = NULL;
@@ -96,8 +102,12 @@ main (int argc, char **argv)
   paintable = gtk_widget_paintable_new (window);
   while (ctx_dag_view_is_busy (CTX_DAG_VIEW (view)) || gtk_widget_get_width (view) <= 0)
     g_main_context_iteration (NULL, TRUE);
+  /* The paintable shows the window as of its last frame: wait for one after the layout. */
+  g_signal_connect (paintable, "invalidate-contents", G_CALLBACK (on_invalidated), &redrawn);
   gtk_widget_queue_draw (view);
-  spin (500);
+  while (!redrawn)
+    g_main_context_iteration (NULL, TRUE);
+  spin (200);
   save (window, paintable, argv[1]);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
