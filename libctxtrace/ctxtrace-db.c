@@ -1,6 +1,7 @@
 /* ctxtrace-db.c: the writer's SQLite connection: open or create a trace file safely,
- * then commit batches.  Only the writer thread (and ctxtrace_start, before the writer
- * exists) touches the connection. */
+ * then commit batches.  Only the committer thread (and ctxtrace_start, before the writer
+ * threads exist) touches the connection; the drain thread has a private in-memory one for
+ * validating JSON. */
 #include "ctxtrace-writer.h"
 
 #include <errno.h>
@@ -100,7 +101,6 @@ prepare_all (ct_writer_t *w)
     { &w->st_string_upsert, "INSERT INTO string(value) VALUES (?1) ON CONFLICT(value) DO NOTHING" },
     { &w->st_string_id, "SELECT id FROM string WHERE value = ?1" },
     { &w->st_max_span, "SELECT coalesce(max(id), 0) + 1 FROM span" },
-    { &w->st_json_valid, "SELECT json(?1)" },
     { &w->st_process_counters,
       "UPDATE process SET dropped_spans = ?2, dropped_records = ?3, rejected_attrs = ?4,"
       " truncated_values = ?5 WHERE id = ?1" },
@@ -176,7 +176,7 @@ insert_process (ct_writer_t *w)
 }
 
 /* Interns a W3C trace id (32 hex digits) and returns its row id in *id. */
-int
+static int
 ct_db_intern_trace (ct_writer_t *w, const char *hex, int64_t *id)
 {
   sqlite3_bind_text (w->st_trace_upsert, 1, hex, -1, SQLITE_TRANSIENT);
@@ -185,22 +185,6 @@ ct_db_intern_trace (ct_writer_t *w, const char *hex, int64_t *id)
     return rc;
   sqlite3_bind_text (w->st_trace_id, 1, hex, -1, SQLITE_TRANSIENT);
   return step_int64 (w->st_trace_id, id);
-}
-
-int
-ct_db_trace_hex (ct_writer_t *w, int64_t trace, char hex[33])
-{
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2 (w->db, "SELECT hex FROM trace WHERE id = ?1", -1, &st, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (st, 1, trace);
-      rc = sqlite3_step (st) == SQLITE_ROW ? SQLITE_OK : SQLITE_NOTFOUND;
-      if (rc == SQLITE_OK)
-        snprintf (hex, 33, "%s", (const char *) sqlite3_column_text (st, 0));
-    }
-  sqlite3_finalize (st);
-  return rc;
 }
 
 /* This session's trace: the one it continues (w->trace_hex set), or a new random id. */
@@ -334,12 +318,33 @@ ct_db_is_fatal (int rc)
   return rc != SQLITE_BUSY && rc != SQLITE_LOCKED;
 }
 
-/* The JSON text minified by SQLite's own parser, appended to out; 0 if it is not JSON. */
+int
+ct_db_json_open (ct_writer_t *w)
+{
+  int rc = sqlite3_open_v2 (":memory:", &w->jdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                            NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (w->jdb, "SELECT json(?1)", -1, SQLITE_PREPARE_PERSISTENT,
+                             &w->st_json_valid, NULL);
+  return rc;
+}
+
+void
+ct_db_json_close (ct_writer_t *w)
+{
+  sqlite3_finalize (w->st_json_valid);
+  sqlite3_close (w->jdb);
+  w->st_json_valid = NULL;
+  w->jdb = NULL;
+}
+
 int
 ct_db_json_normalize (ct_writer_t *w, const char *text, size_t len, ct_buf_t *out)
 {
   sqlite3_stmt *st = w->st_json_valid;
   int ok = 0;
+  if (st == NULL || len > INT32_MAX)
+    return 0;
   sqlite3_bind_text (st, 1, text, (int) len, SQLITE_STATIC);
   if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
     {
@@ -354,57 +359,93 @@ ct_db_json_normalize (ct_writer_t *w, const char *text, size_t len, ct_buf_t *ou
 
 /* ---- Commit ----------------------------------------------------------------------------- */
 
-static int
-commit_threads (ct_writer_t *w)
+enum { FRESH_NAME, FRESH_THREAD, FRESH_TRACE };
+
+/* The row id slot for index i of a kind, grown on demand; NULL without memory. */
+static int64_t *
+id_slot (ct_writer_t *w, int kind, size_t i)
 {
-  for (size_t i = 0; i < w->n_live; i++)
+  int64_t **ids = kind == FRESH_NAME ? &w->name_ids : kind == FRESH_THREAD ? &w->thread_ids
+                                                                            : &w->trace_ids;
+  size_t *cap = kind == FRESH_NAME ? &w->cap_name_ids : kind == FRESH_THREAD ? &w->cap_thread_ids
+                                                                               : &w->cap_trace_ids;
+  size_t old = *cap;
+  if (!ct_grow (ids, cap, i + 1, sizeof **ids))
+    return NULL;
+  memset (*ids + old, 0, (*cap - old) * sizeof **ids);
+  return *ids + i;
+}
+
+static int64_t
+id_of (const int64_t *ids, size_t cap, size_t i)
+{
+  return i < cap ? ids[i] : 0;
+}
+
+/* Remembers an id given inside the transaction under way, forgotten if it rolls back. */
+static int
+note_fresh (ct_writer_t *w, int kind, uint32_t index)
+{
+  if (!ct_grow (&w->fresh, &w->cap_fresh, w->n_fresh + 1, sizeof *w->fresh))
+    return SQLITE_NOMEM;
+  w->fresh[w->n_fresh++] = (uint32_t) kind << 30 | index;
+  return SQLITE_OK;
+}
+
+static int
+commit_threads (ct_writer_t *w, const ct_batch_t *b)
+{
+  for (size_t i = 0; i < b->n_thread_ops; i++)
     {
-      ct_thread_t *t = w->live[i];
-      sqlite3_stmt *st = t->db_id == 0 ? w->st_insert_thread : w->st_update_thread;
-      if (t->db_id != 0 && !t->name_dirty)
-        continue;
-      sqlite3_bind_int64 (st, 1, t->db_id == 0 ? w->process_id : t->db_id);
-      if (t->db_id == 0)
-        sqlite3_bind_int64 (st, 2, t->tid);
-      sqlite3_bind_text (st, t->db_id == 0 ? 3 : 2, t->name, -1, SQLITE_STATIC);
+      const ct_thread_op_t *op = &b->thread_ops[i];
+      int64_t *id = id_slot (w, FRESH_THREAD, op->serial);
+      if (id == NULL)
+        return SQLITE_NOMEM;
+      sqlite3_stmt *st = *id == 0 ? w->st_insert_thread : w->st_update_thread;
+      sqlite3_bind_int64 (st, 1, *id == 0 ? w->process_id : *id);
+      if (*id == 0)
+        sqlite3_bind_int64 (st, 2, op->tid);
+      sqlite3_bind_text (st, *id == 0 ? 3 : 2, op->name, -1, SQLITE_STATIC);
       int rc = step_done (st);
+      if (rc == SQLITE_OK && *id == 0)
+        {
+          *id = sqlite3_last_insert_rowid (w->db);
+          rc = note_fresh (w, FRESH_THREAD, op->serial);
+        }
       if (rc != SQLITE_OK)
         return rc;
-      if (t->db_id == 0)
-        t->db_id = sqlite3_last_insert_rowid (w->db), t->db_id_fresh = 1;
-      t->name_dirty = 0;
     }
   return SQLITE_OK;
 }
 
 static int
-intern_name (ct_writer_t *w, ct_name_t *n)
+intern (ct_writer_t *w, sqlite3_stmt *upsert, sqlite3_stmt *lookup, const char *text,
+        int64_t *id)
 {
-  sqlite3_bind_text (w->st_string_upsert, 1, n->text, -1, SQLITE_STATIC);
-  int rc = step_done (w->st_string_upsert);
+  sqlite3_bind_text (upsert, 1, text, -1, SQLITE_STATIC);
+  int rc = step_done (upsert);
   if (rc != SQLITE_OK)
     return rc;
-  sqlite3_bind_text (w->st_string_id, 1, n->text, -1, SQLITE_STATIC);
-  return step_int64 (w->st_string_id, &n->db_id);
+  sqlite3_bind_text (lookup, 1, text, -1, SQLITE_STATIC);
+  return step_int64 (lookup, id);
 }
 
 static int
-commit_names (ct_writer_t *w)
+commit_texts (ct_writer_t *w, const ct_text_op_t *ops, size_t n, int kind)
 {
-  for (size_t i = 0; i < w->n_names; i++)
-    if (w->names[i].db_id == 0)
-      {
-        int rc = intern_name (w, &w->names[i]);
-        if (rc != SQLITE_OK)
-          return rc;
-      }
+  for (size_t i = 0; i < n; i++)
+    {
+      int64_t *id = id_slot (w, kind, ops[i].index);
+      int rc = id == NULL ? SQLITE_NOMEM
+               : kind == FRESH_NAME
+                 ? intern (w, w->st_string_upsert, w->st_string_id, ops[i].text, id)
+                 : intern (w, w->st_trace_upsert, w->st_trace_id, ops[i].text, id);
+      if (rc == SQLITE_OK)
+        rc = note_fresh (w, kind, ops[i].index);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
   return SQLITE_OK;
-}
-
-static int64_t
-resolve (ct_ref_t ref, int64_t base)
-{
-  return ref < 0 ? base + (-ref - 1) : ref;
 }
 
 static void
@@ -416,17 +457,24 @@ bind_opt (sqlite3_stmt *st, int col, int64_t v, int present)
     sqlite3_bind_null (st, col);
 }
 
+static int64_t
+trace_id (ct_writer_t *w, uint32_t trace)
+{
+  return trace == 0 ? w->trace_id : id_of (w->trace_ids, w->cap_trace_ids, trace);
+}
+
 /* Binds a row; a plain row (see prepare_insert) binds the middle six columns only. */
 static void
-bind_span (ct_writer_t *w, sqlite3_stmt *st, int row, int plain, const ct_insert_t *s,
-           int64_t base)
+bind_span (ct_writer_t *w, const ct_batch_t *b, sqlite3_stmt *st, int row, int plain,
+           const ct_insert_t *s)
 {
   int col = plain ? row * 6 - 1 : row * 9;
   if (!plain)
-    sqlite3_bind_int64 (st, col + 1, s->trace);
-  bind_opt (st, col + 2, resolve (s->parent, base), s->parent != 0);
-  sqlite3_bind_int64 (st, col + 3, s->thread->db_id);
-  sqlite3_bind_int64 (st, col + 4, w->names[s->name].db_id);
+    sqlite3_bind_int64 (st, col + 1, trace_id (w, s->trace));
+  int64_t parent = ct_committer_resolve (w, b, s->parent);
+  bind_opt (st, col + 2, parent, parent != 0);
+  sqlite3_bind_int64 (st, col + 3, id_of (w->thread_ids, w->cap_thread_ids, s->thread));
+  sqlite3_bind_int64 (st, col + 4, id_of (w->name_ids, w->cap_name_ids, s->name));
   sqlite3_bind_int64 (st, col + 5, s->start_ns);
   bind_opt (st, col + 6, s->dur_ns, s->dur_ns >= 0);
   sqlite3_bind_int (st, col + 7, (int) s->depth);
@@ -437,46 +485,74 @@ bind_span (ct_writer_t *w, sqlite3_stmt *st, int row, int plain, const ct_insert
 }
 
 static int
-all_plain (const ct_writer_t *w, const ct_insert_t *s, size_t n)
+is_plain (const ct_insert_t *s)
 {
-  for (size_t i = 0; i < n; i++)
-    if (s[i].trace != w->trace_id || s[i].status != 0 || s[i].attrs != NULL)
-      return 0;
-  return 1;
+  return s->trace == 0 && s->status == 0 && s->attrs == NULL;
+}
+
+/* Every row's id: SQLite gives max(id) + 1 under our write lock, so the kept rows get
+ * base, base + 1, ... in order; a discarded row stands for its parent. */
+static void
+assign_ids (ct_writer_t *w, ct_batch_t *b, int64_t base)
+{
+  int64_t next = base;
+  for (size_t i = 0; i < b->n_inserts; i++)
+    b->ids[i] = b->inserts[i].discard ? ct_committer_resolve (w, b, b->inserts[i].parent)
+                                      : next++;
+  b->kept = (size_t) (next - base);
 }
 
 static int
-commit_spans (ct_writer_t *w, int64_t base)
+commit_spans (ct_writer_t *w, ct_batch_t *b, int64_t base)
 {
+  const ct_insert_t *rows[CT_INSERT_ROWS];
   size_t i = 0;
-  while (i < w->n_inserts)
+  while (i < b->n_inserts)
     {
-      size_t n = w->n_inserts - i >= CT_INSERT_ROWS ? CT_INSERT_ROWS : 1;
-      int plain = n > 1 && all_plain (w, &w->inserts[i], n);
+      /* The next CT_INSERT_ROWS kept rows go in one statement, a short tail one by one. */
+      size_t n = 0, j = i;
+      for (; j < b->n_inserts && n < CT_INSERT_ROWS; j++)
+        if (!b->inserts[j].discard)
+          rows[n++] = &b->inserts[j];
+      if (n < CT_INSERT_ROWS)
+        {
+          n = 0;
+          for (j = i; j < b->n_inserts && n == 0; j++)
+            if (!b->inserts[j].discard)
+              rows[n++] = &b->inserts[j];
+        }
+      i = j;
+      if (n == 0)
+        break;
+      int plain = n > 1;
+      for (size_t k = 0; k < n && plain; k++)
+        plain = is_plain (rows[k]);
       sqlite3_stmt *st = plain ? w->st_insert_plain : n > 1 ? w->st_insert_spans
                                                             : w->st_insert_span;
-      for (size_t j = 0; j < n; j++)
-        bind_span (w, st, (int) j, plain, &w->inserts[i + j], base);
+      for (size_t k = 0; k < n; k++)
+        bind_span (w, b, st, (int) k, plain, rows[k]);
       int rc = step_done (st);
       if (rc != SQLITE_OK)
         return rc;
-      i += n;
     }
   /* Under our write lock SQLite's next rowid is ours: a mismatch would be a bug. */
-  if (w->n_inserts > 0 && sqlite3_last_insert_rowid (w->db) != base + (int64_t) w->n_inserts - 1)
+  if (b->kept > 0 && sqlite3_last_insert_rowid (w->db) != base + (int64_t) b->kept - 1)
     return SQLITE_INTERNAL;
   return SQLITE_OK;
 }
 
 static int
-commit_updates (ct_writer_t *w)
+commit_updates (ct_writer_t *w, const ct_batch_t *b)
 {
-  for (size_t i = 0; i < w->n_updates; i++)
+  for (size_t i = 0; i < b->n_updates; i++)
     {
-      const ct_update_t *u = &w->updates[i];
+      const ct_update_t *u = &b->updates[i];
+      int64_t id = ct_committer_resolve (w, b, u->span);
+      if (id <= 0)
+        continue;
       sqlite3_stmt *st = u->dur_ns >= 0 ? w->st_update_span : w->st_update_attrs;
       int col = 2;
-      sqlite3_bind_int64 (st, 1, u->id);
+      sqlite3_bind_int64 (st, 1, id);
       if (u->dur_ns >= 0)
         sqlite3_bind_int64 (st, col++, u->dur_ns);
       sqlite3_bind_int (st, col++, u->status);
@@ -489,16 +565,17 @@ commit_updates (ct_writer_t *w)
 }
 
 static int
-commit_events (ct_writer_t *w, int64_t base)
+commit_events (ct_writer_t *w, const ct_batch_t *b)
 {
   sqlite3_stmt *st = w->st_insert_event;
-  for (size_t i = 0; i < w->n_events; i++)
+  for (size_t i = 0; i < b->n_events; i++)
     {
-      const ct_event_t *e = &w->events[i];
-      bind_opt (st, 1, resolve (e->span, base), e->span != 0);
-      sqlite3_bind_int64 (st, 2, e->thread->db_id);
+      const ct_event_t *e = &b->events[i];
+      int64_t span = ct_committer_resolve (w, b, e->span);
+      bind_opt (st, 1, span, span != 0);
+      sqlite3_bind_int64 (st, 2, id_of (w->thread_ids, w->cap_thread_ids, e->thread));
       sqlite3_bind_int64 (st, 3, e->ts_ns);
-      sqlite3_bind_int64 (st, 4, w->names[e->name].db_id);
+      sqlite3_bind_int64 (st, 4, id_of (w->name_ids, w->cap_name_ids, e->name));
       sqlite3_bind_text (st, 5, e->attrs, -1, SQLITE_STATIC);
       int rc = step_done (st);
       if (rc != SQLITE_OK)
@@ -508,57 +585,61 @@ commit_events (ct_writer_t *w, int64_t base)
 }
 
 static int
-commit_counters (ct_writer_t *w)
+commit_counters (ct_writer_t *w, const ct_batch_t *b)
 {
-  uint64_t now[4];
-  ct_writer_counters (w, now);
-  if (memcmp (now, w->saved_counters, sizeof now) == 0)
+  if (memcmp (b->counters, w->saved_counters, sizeof b->counters) == 0)
     return SQLITE_OK;
   sqlite3_stmt *st = w->st_process_counters;
   sqlite3_bind_int64 (st, 1, w->process_id);
   for (int i = 0; i < 4; i++)
-    sqlite3_bind_int64 (st, 2 + i, (int64_t) now[i]);
-  int rc = step_done (st);
-  if (rc == SQLITE_OK)
-    memcpy (w->saved_counters, now, sizeof now);
-  return rc;
+    sqlite3_bind_int64 (st, 2 + i, (int64_t) b->counters[i]);
+  return step_done (st);
 }
 
 int
-ct_db_commit (ct_writer_t *w, int64_t *base)
+ct_db_commit (ct_writer_t *w, ct_batch_t *b)
 {
+  int64_t base = 0;
+  w->n_fresh = 0;
+  if (b->ids == NULL && b->n_inserts > 0
+      && (b->ids = calloc (b->n_inserts, sizeof *b->ids)) == NULL)
+    return SQLITE_NOMEM;
   int rc = sqlite3_exec (w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return rc;
-  rc = commit_threads (w);
+  rc = commit_threads (w, b);
   if (rc == SQLITE_OK)
-    rc = commit_names (w);
+    rc = commit_texts (w, b->names, b->n_names, FRESH_NAME);
   if (rc == SQLITE_OK)
-    rc = step_int64 (w->st_max_span, base);
+    rc = commit_texts (w, b->traces, b->n_traces, FRESH_TRACE);
   if (rc == SQLITE_OK)
-    rc = commit_spans (w, *base);
+    rc = step_int64 (w->st_max_span, &base);
   if (rc == SQLITE_OK)
-    rc = commit_updates (w);
+    {
+      assign_ids (w, b, base);
+      rc = commit_spans (w, b, base);
+    }
   if (rc == SQLITE_OK)
-    rc = commit_events (w, *base);
+    rc = commit_updates (w, b);
   if (rc == SQLITE_OK)
-    rc = commit_counters (w);
+    rc = commit_events (w, b);
+  if (rc == SQLITE_OK)
+    rc = commit_counters (w, b);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (w->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
       sqlite3_exec (w->db, "ROLLBACK", NULL, NULL, NULL);
       /* Rows made in the failed transaction are not in the file: forget their ids. */
-      for (size_t i = 0; i < w->n_live; i++)
-        if (w->live[i]->db_id_fresh)
-          w->live[i]->db_id = 0, w->live[i]->db_id_fresh = 0;
-      for (size_t i = w->n_names_committed; i < w->n_names; i++)
-        w->names[i].db_id = 0;
+      for (size_t i = 0; i < w->n_fresh; i++)
+        {
+          int64_t *id = id_slot (w, (int) (w->fresh[i] >> 30), w->fresh[i] & ((1u << 30) - 1));
+          if (id != NULL)
+            *id = 0;
+        }
       return rc;
     }
-  for (size_t i = 0; i < w->n_live; i++)
-    w->live[i]->db_id_fresh = 0;
-  w->n_names_committed = w->n_names;
+  memcpy (w->saved_counters, b->counters, sizeof b->counters);
   return rc;
 }
 
@@ -569,7 +650,7 @@ ct_db_close (ct_writer_t *w, int64_t end_ns)
                            &w->st_update_span, &w->st_update_attrs,
                            &w->st_insert_event, &w->st_insert_thread, &w->st_update_thread,
                            &w->st_string_upsert, &w->st_string_id, &w->st_max_span,
-                           &w->st_json_valid, &w->st_process_counters, &w->st_process_end,
+                           &w->st_process_counters, &w->st_process_end,
                            &w->st_trace_upsert, &w->st_trace_id };
   if (w->db == NULL)
     return;

@@ -1,7 +1,10 @@
-/* ctxtrace-writer.c: the writer thread.  It drains every thread's ring, pairs begins with
- * ends on a per-thread stack, interns names, and commits a batch at least every 10 ms
- * while data flows.  Span ids are given at commit time (max(id) + 1 inside the write
- * transaction), so ids grow in commit order even with several processes on one file. */
+/* ctxtrace-writer.c: the drain thread, first stage of the writer.  It drains every thread's
+ * ring, pairs begins with ends on a per-thread stack, names spans, and seals a batch of rows
+ * at least every 10 ms while data flows; the committer thread (ctxtrace-commit.c) writes
+ * sealed batches with SQLite while the next one fills, so that draining never waits for a
+ * commit.  Span ids are given at commit time (max(id) + 1 inside the write transaction), so
+ * ids grow in commit order even with several processes on one file; until then a row is
+ * referred to by its sequence number. */
 #include "ctxtrace-writer.h"
 
 #include <errno.h>
@@ -12,6 +15,9 @@
 
 #define COMMIT_INTERVAL_NS 10000000
 #define COMMIT_MAX_ROWS 16384
+/* Rows the open batch may hold while the committer is behind; beyond, records wait in the
+ * rings (and are dropped, counted, when those fill). */
+#define OPEN_MAX_ROWS (1 << 18)
 #define POLL_BUSY_NS 1000000
 #define POLL_IDLE_NS 5000000
 #define MAX_CAPTURES 65536
@@ -20,8 +26,8 @@
 enum { PROCESSED, DEFERRED };
 enum { FOUND, NOT_YET, GONE };
 
-static int
-grow (void *arrayp, size_t *cap, size_t need, size_t elem)
+int
+ct_grow (void *arrayp, size_t *cap, size_t need, size_t elem)
 {
   void **array = arrayp;
   if (need <= *cap)
@@ -39,16 +45,25 @@ grow (void *arrayp, size_t *cap, size_t need, size_t elem)
 
 /* ---- Names ------------------------------------------------------------------------------ */
 
+/* Something the committer must write before rows that use it: into the open batch. */
+static void
+push_text_op (ct_text_op_t **ops, size_t *n, size_t *cap, uint32_t index, const char *text)
+{
+  if (ct_grow (ops, cap, *n + 1, sizeof **ops))
+    (*ops)[(*n)++] = (ct_text_op_t) { index, text };
+}
+
 static uint32_t
 add_name (ct_writer_t *w, const char *text, size_t len)
 {
-  if (!grow (&w->names, &w->cap_names, w->n_names + 1, sizeof *w->names))
+  if (!ct_grow (&w->names, &w->cap_names, w->n_names + 1, sizeof *w->names))
     return 0;
   ct_name_t *n = &w->names[w->n_names];
   n->text = strndup (text, len);
-  n->db_id = 0;
   if (n->text == NULL)
     return 0;
+  ct_batch_t *b = w->open;
+  push_text_op (&b->names, &b->n_names, &b->cap_names, (uint32_t) w->n_names, n->text);
   return (uint32_t) w->n_names++;
 }
 
@@ -116,10 +131,25 @@ static int
 ensure_slot (ct_writer_t *w, size_t slot)
 {
   size_t old = w->n_threads_cap;
-  if (!grow (&w->threads, &w->n_threads_cap, slot + 1, sizeof *w->threads))
+  if (!ct_grow (&w->threads, &w->n_threads_cap, slot + 1, sizeof *w->threads))
     return 0;
   memset (w->threads + old, 0, (w->n_threads_cap - old) * sizeof *w->threads);
   return 1;
+}
+
+/* A thread row to insert or rename, written with the open batch. */
+static void
+push_thread_op (ct_writer_t *w, const ct_thread_t *t)
+{
+  ct_batch_t *b = w->open;
+  char *name = strdup (t->name != NULL ? t->name : "");
+  if (name == NULL || !ct_grow (&b->thread_ops, &b->cap_thread_ops, b->n_thread_ops + 1,
+                                sizeof *b->thread_ops))
+    {
+      free (name);
+      return;
+    }
+  b->thread_ops[b->n_thread_ops++] = (ct_thread_op_t) { t->serial, t->tid, name };
 }
 
 static void
@@ -127,17 +157,19 @@ adopt_ring (ct_writer_t *w, ct_ring_t *r)
 {
   ct_thread_t *t = calloc (1, sizeof *t);
   if (t == NULL || !ensure_slot (w, r->slot)
-      || !grow (&w->live, &w->cap_live, w->n_live + 1, sizeof *w->live))
+      || !ct_grow (&w->live, &w->cap_live, w->n_live + 1, sizeof *w->live))
     {
       free (t);
       return;
     }
   t->ring = r;
   t->slot = r->slot;
+  t->serial = w->n_serials++;
   t->tid = r->tid;
   t->name = strdup (r->name != NULL ? r->name : "");
   w->threads[r->slot] = t;
   w->live[w->n_live++] = t;
+  push_thread_op (w, t);
 }
 
 static void
@@ -164,22 +196,36 @@ current_context (ct_writer_t *w, const ct_thread_t *t)
   return w->root;
 }
 
+/* The row of a span is still in the open batch (not yet sealed). */
+static int
+in_open_batch (const ct_writer_t *w, ct_ref_t ref)
+{
+  return ref < 0 && (uint64_t) -ref >= w->open->first_seq;
+}
+
+static ct_insert_t *
+open_row (ct_writer_t *w, ct_ref_t ref)
+{
+  return &w->open->inserts[(uint64_t) -ref - w->open->first_seq];
+}
+
 static void
 begin_span (ct_writer_t *w, ct_thread_t *t, uint64_t seq, uint64_t tick, uint32_t name)
 {
-  if (!grow (&w->inserts, &w->cap_inserts, w->n_inserts + 1, sizeof *w->inserts)
-      || !grow (&t->stack, &t->cap_open, t->n_open + 1, sizeof *t->stack))
+  ct_batch_t *b = w->open;
+  if (!ct_grow (&b->inserts, &b->cap_inserts, b->n_inserts + 1, sizeof *b->inserts)
+      || !ct_grow (&t->stack, &t->cap_open, t->n_open + 1, sizeof *t->stack))
     return;
   ct_ctx_t parent = current_context (w, t);
-  size_t idx = w->n_inserts++;
-  w->inserts[idx] = (ct_insert_t) {
+  size_t idx = b->n_inserts++;
+  b->inserts[idx] = (ct_insert_t) {
     .parent = parent.ref, .trace = parent.trace, .start_ns = ct_clock_to_epoch (&w->clock, tick),
-    .dur_ns = -1, .thread = t, .name = name, .depth = (uint32_t) t->n_open,
+    .dur_ns = -1, .thread = t->serial, .name = name, .depth = (uint32_t) t->n_open,
   };
   ct_open_t *o = &t->stack[t->n_open++];
   memset (o, 0, sizeof *o);
   o->seq = seq;
-  o->ref = -(ct_ref_t) idx - 1;
+  o->ref = -(ct_ref_t) (b->first_seq + idx);
   o->parent = parent.ref;
   o->trace = parent.trace;
   o->start_tick = tick;
@@ -188,14 +234,15 @@ begin_span (ct_writer_t *w, ct_thread_t *t, uint64_t seq, uint64_t tick, uint32_
 }
 
 static void
-add_update (ct_writer_t *w, int64_t id, int64_t dur, uint8_t status, char *attrs)
+add_update (ct_writer_t *w, ct_ref_t span, int64_t dur, uint8_t status, char *attrs)
 {
-  if (!grow (&w->updates, &w->cap_updates, w->n_updates + 1, sizeof *w->updates))
+  ct_batch_t *b = w->open;
+  if (!ct_grow (&b->updates, &b->cap_updates, b->n_updates + 1, sizeof *b->updates))
     {
       free (attrs);
       return;
     }
-  w->updates[w->n_updates++] = (ct_update_t) { id, dur, status, attrs };
+  b->updates[b->n_updates++] = (ct_update_t) { span, dur, status, attrs };
 }
 
 static void
@@ -206,13 +253,21 @@ close_span (ct_writer_t *w, ct_thread_t *t, size_t pos, uint64_t end_tick, int l
   if (lost_end)
     ct_attrs_set (&o->attrs, "ctxtrace.lost_end", "true", 4);
   char *attrs = ct_attrs_to_json (&o->attrs);
-  if (o->ref < 0)
+  if (in_open_batch (w, o->ref))
     {
-      ct_insert_t *ins = &w->inserts[-o->ref - 1];
+      ct_insert_t *ins = open_row (w, o->ref);
       ins->dur_ns = dur;
       ins->status = o->status;
       free (ins->attrs);
       ins->attrs = attrs;
+      /* Shorter than CTXTRACE_MIN_DURATION: not written; what referred to it (spans of
+       * other threads, events) goes to its parent.  Spans nested in it on its thread are
+       * shorter still and went the same way. */
+      if (dur < w->min_duration_ns && !lost_end)
+        {
+          ins->discard = 1;
+          atomic_fetch_add_explicit (&w->filtered_spans, 1, memory_order_relaxed);
+        }
     }
   else
     add_update (w, o->ref, dur, o->status, attrs);
@@ -329,7 +384,7 @@ apply_attr (ct_writer_t *w, ct_open_t *o, int type, const char *payload, size_t 
   else
     {
       ct_attrs_set (&o->attrs, payload, value.data, value.len);
-      o->attrs_dirty = o->ref > 0;
+      o->attrs_dirty = !in_open_batch (w, o->ref);
       w->open_dirty |= o->attrs_dirty;
     }
   ct_buf_free (&value);
@@ -340,7 +395,7 @@ apply_attr (ct_writer_t *w, ct_open_t *o, int type, const char *payload, size_t 
 static const char *
 payload (ct_writer_t *w, const ct_ring_t *r, uint64_t pos, size_t len)
 {
-  if (!grow (&w->scratch, &w->scratch_cap, len + 1, 1))
+  if (!ct_grow (&w->scratch, &w->scratch_cap, len + 1, 1))
     return NULL;
   ct_ring_copy_out (r, pos + 1, w->scratch, len);
   w->scratch[len] = '\0';
@@ -369,7 +424,7 @@ on_handle_record (ct_writer_t *w, ct_thread_t *t, int tag, const ct_rec_t *rec,
   if (tag == CT_TAG_END_HANDLE)
     close_span (w, owner, pos, rec->a, 0);
   else if (tag == CT_TAG_STATUS)
-    o->status = (uint8_t) (rec->b & 0xff), o->attrs_dirty = o->ref > 0,
+    o->status = (uint8_t) (rec->b & 0xff), o->attrs_dirty = !in_open_batch (w, o->ref),
     w->open_dirty |= o->attrs_dirty;
   else
     apply_attr (w, o, (int) (rec->b >> 40 & 0xff), data, len);
@@ -382,14 +437,15 @@ on_event (ct_writer_t *w, ct_thread_t *t, uint64_t tick, const char *data, size_
   size_t nlen = strnlen (data, len);
   const char *json = nlen < len ? data + nlen + 1 : "";
   size_t jlen = nlen < len ? len - nlen - 1 : 0;
-  if (!grow (&w->events, &w->cap_events, w->n_events + 1, sizeof *w->events))
+  ct_batch_t *b = w->open;
+  if (!ct_grow (&b->events, &b->cap_events, b->n_events + 1, sizeof *b->events))
     return;
   ct_buf_t attrs = { 0 };
   if (jlen > 0 && !ct_db_json_normalize (w, json, jlen, &attrs))
     atomic_fetch_add (&w->rejected_attrs, 1);
-  ct_event_t *e = &w->events[w->n_events++];
-  *e = (ct_event_t) { current_context (w, t).ref, t, ct_clock_to_epoch (&w->clock, tick),
-                      name_from_text (w, data, nlen), attrs.data };
+  ct_event_t *e = &b->events[b->n_events++];
+  *e = (ct_event_t) { current_context (w, t).ref, ct_clock_to_epoch (&w->clock, tick),
+                      t->serial, name_from_text (w, data, nlen), attrs.data };
 }
 
 static void
@@ -411,8 +467,30 @@ on_capture (ct_writer_t *w, ct_thread_t *t, uint64_t key)
   w->capture_refs[i] = current_context (w, t);
   ct_map_put (&w->captures, key, (int64_t) i);
   if (w->capture_refs[i].ref < 0
-      && grow (&w->new_captures, &w->cap_new_captures, w->n_new_captures + 1, sizeof (size_t)))
-    w->new_captures[w->n_new_captures++] = i;
+      && ct_grow (&w->pending_captures, &w->cap_pending_captures, w->n_pending_captures + 1,
+                  sizeof (size_t)))
+    w->pending_captures[w->n_pending_captures++] = i;
+}
+
+/* The trace index of a W3C trace id: 0 for this session's, else 1 + its place in traces. */
+static uint32_t
+trace_index (ct_writer_t *w, const char *hex)
+{
+  if (strcmp (hex, w->trace_hex) == 0)
+    return 0;
+  for (size_t i = 0; i < w->n_traces; i++)
+    if (strcmp (w->traces[i], hex) == 0)
+      return (uint32_t) i + 1;
+  char *copy = strdup (hex);
+  if (copy == NULL || !ct_grow (&w->traces, &w->cap_traces, w->n_traces + 1, sizeof *w->traces))
+    {
+      free (copy);
+      return 0;
+    }
+  w->traces[w->n_traces++] = copy;
+  ct_batch_t *b = w->open;
+  push_text_op (&b->traces, &b->n_traces, &b->cap_traces, (uint32_t) w->n_traces, copy);
+  return (uint32_t) w->n_traces;
 }
 
 static int
@@ -437,10 +515,9 @@ on_attach (ct_writer_t *w, ct_thread_t *t, uint64_t key, const char *data)
       memcpy (&span_id, data, sizeof span_id);
       ct_hex ((const uint8_t *) data + 8, 16, hex);
       ctx.ref = (int64_t) (span_id & INT64_MAX);
-      if (strcmp (hex, w->trace_hex) != 0 && ct_db_intern_trace (w, hex, &ctx.trace) != SQLITE_OK)
-        ctx.trace = w->trace_id;
+      ctx.trace = trace_index (w, hex);
     }
-  if (grow (&t->attached, &t->cap_attached, t->n_attached + 1, sizeof *t->attached))
+  if (ct_grow (&t->attached, &t->cap_attached, t->n_attached + 1, sizeof *t->attached))
     t->attached[t->n_attached++] = ctx;
   return PROCESSED;
 }
@@ -485,7 +562,7 @@ on_record (ct_writer_t *w, ct_thread_t *t, const ct_rec_t *rec, uint64_t pos, si
     case CT_TAG_THREAD_NAME:
       free (t->name);
       t->name = strndup (data, len);
-      t->name_dirty = 1;
+      push_thread_op (w, t);
       return PROCESSED;
     case CT_TAG_GAP:
       t->lost_pending = 1;
@@ -596,18 +673,19 @@ retire_if_done (ct_writer_t *w, ct_thread_t *t)
 static size_t
 drain (ct_writer_t *w)
 {
-  size_t total = 0, n;
+  size_t total = 0;
   int64_t now = ct_monotonic_ns ();
   adopt_new_rings (w);
-  do
+  while (w->open->n_inserts < OPEN_MAX_ROWS)
     {
-      n = 0;
+      size_t n = 0;
       for (size_t i = 0; i < w->n_live; i++)
         if (w->live[i]->ring != NULL)
           n += process_ring (w, w->live[i], now);
       total += n;
+      if (n == 0 || total >= COMMIT_MAX_ROWS * 4)
+        break;
     }
-  while (n > 0 && total < COMMIT_MAX_ROWS * 4);
   for (size_t i = 0; i < w->n_live; i++)
     if (w->live[i]->ring != NULL)
       {
@@ -617,78 +695,117 @@ drain (ct_writer_t *w)
   return total;
 }
 
-/* ---- Commit ----------------------------------------------------------------------------- */
+/* ---- Batches --------------------------------------------------------------------------- */
 
-static void
-fix_ref (ct_ref_t *ref, int64_t base)
+static ct_batch_t *
+new_batch (ct_writer_t *w)
 {
-  if (*ref < 0)
-    *ref = base + (-*ref - 1);
+  ct_batch_t *b = calloc (1, sizeof *b);
+  if (b == NULL)
+    return NULL;
+  b->number = w->n_sealed + 1;
+  b->first_seq = w->next_seq;
+  return b;
 }
 
-/* Batch references become ids once the batch is in the file. */
 static void
-fix_refs (ct_writer_t *w, int64_t base)
+fix_ref (ct_ref_t *ref, const ct_batch_t *b)
+{
+  if (*ref < 0 && (uint64_t) -*ref >= b->first_seq
+      && (uint64_t) -*ref < b->first_seq + b->n_inserts)
+    *ref = b->ids != NULL ? b->ids[(uint64_t) -*ref - b->first_seq] : 0;
+}
+
+/* A committed batch comes back: references to its rows become ids. */
+static void
+fix_refs (ct_writer_t *w, const ct_batch_t *b)
 {
   for (size_t i = 0; i < w->n_live; i++)
     {
       ct_thread_t *t = w->live[i];
       for (size_t j = 0; j < t->n_open; j++)
-        fix_ref (&t->stack[j].ref, base), fix_ref (&t->stack[j].parent, base);
+        fix_ref (&t->stack[j].ref, b), fix_ref (&t->stack[j].parent, b);
       for (size_t j = 0; j < t->n_attached; j++)
-        fix_ref (&t->attached[j].ref, base);
+        fix_ref (&t->attached[j].ref, b);
     }
-  for (size_t i = 0; i < w->n_new_captures; i++)
-    fix_ref (&w->capture_refs[w->new_captures[i]].ref, base);
+  size_t k = 0;
+  for (size_t i = 0; i < w->n_pending_captures; i++)
+    {
+      ct_ref_t *ref = &w->capture_refs[w->pending_captures[i]].ref;
+      fix_ref (ref, b);
+      if (*ref < 0)
+        w->pending_captures[k++] = w->pending_captures[i];
+    }
+  w->n_pending_captures = k;
 }
 
+/* Takes back what the committer finished; a flush is done once its batch is back. */
 static void
-clear_batch (ct_writer_t *w)
+apply_completed (ct_writer_t *w)
 {
-  for (size_t i = 0; i < w->n_inserts; i++)
-    free (w->inserts[i].attrs);
-  for (size_t i = 0; i < w->n_updates; i++)
-    free (w->updates[i].attrs);
-  for (size_t i = 0; i < w->n_events; i++)
-    free (w->events[i].attrs);
-  w->n_inserts = w->n_updates = w->n_events = w->n_new_captures = 0;
+  pthread_mutex_lock (&w->queue_lock);
+  ct_batch_t *list = w->completed;
+  w->completed = NULL;
+  w->completed_tail = &w->completed;
+  pthread_mutex_unlock (&w->queue_lock);
+  uint64_t ticket = 0;
+  for (ct_batch_t *b = list; b != NULL; b = b->next)
+    {
+      fix_refs (w, b);
+      if (b->flush_ticket > ticket)
+        ticket = b->flush_ticket;
+      w->n_acked = b->number;
+    }
+  if (ticket == 0)
+    return;
+  pthread_mutex_lock (&ct_state.lock);
+  if (ticket > w->flush_done)
+    {
+      w->flush_done = ticket;
+      pthread_cond_broadcast (&w->done);
+    }
+  pthread_mutex_unlock (&ct_state.lock);
 }
 
-/* Open spans already in the file whose attributes or status changed get an update. */
+/* Open spans: a row still in the batch gets the span's attributes so far (a live reader
+ * sees them); a row already sealed gets an update when they changed. */
 static void
-add_open_updates (ct_writer_t *w)
+sync_open_spans (ct_writer_t *w)
 {
   for (size_t i = 0; i < w->n_live; i++)
     for (size_t j = 0; j < w->live[i]->n_open; j++)
       {
         ct_open_t *o = &w->live[i]->stack[j];
-        if (o->attrs_dirty && o->ref > 0)
+        if (in_open_batch (w, o->ref))
+          {
+            ct_insert_t *row = open_row (w, o->ref);
+            row->status = o->status;
+            if (o->attrs.n > 0)
+              {
+                free (row->attrs);
+                row->attrs = ct_attrs_to_json (&o->attrs);
+              }
+          }
+        else if (o->attrs_dirty)
           add_update (w, o->ref, -1, o->status, ct_attrs_to_json (&o->attrs));
+        o->attrs_dirty = 0;
       }
-}
-
-static void
-mark_open_clean (ct_writer_t *w)
-{
   w->open_dirty = 0;
-  for (size_t i = 0; i < w->n_live; i++)
-    for (size_t j = 0; j < w->live[i]->n_open; j++)
-      w->live[i]->stack[j].attrs_dirty = 0;
 }
 
-/* Threads whose rings are gone leave the drain list once their row is written. */
+/* Threads whose rings are gone leave the drain list once nothing of theirs is open. */
 static void
 prune_threads (ct_writer_t *w)
 {
   size_t k = 0;
   for (size_t i = 0; i < w->n_live; i++)
-    if (w->live[i]->ring != NULL || w->live[i]->n_open > 0 || w->live[i]->db_id == 0)
+    if (w->live[i]->ring != NULL || w->live[i]->n_open > 0)
       w->live[k++] = w->live[i];
   w->n_live = k;
 }
 
-static void
-fail_recording (ct_writer_t *w, int rc)
+void
+ct_writer_fail (ct_writer_t *w, int rc)
 {
   atomic_fetch_add (&w->write_errors, 1);
   if (atomic_exchange (&w->failed, 1))
@@ -698,67 +815,6 @@ fail_recording (ct_writer_t *w, int rc)
             "recording stopped: cannot write %s: %s", ct_state.path ? ct_state.path : "",
             sqlite3_errstr (rc));
   fprintf (stderr, "ctxtrace: %s\n", ct_state.last_error);
-}
-
-static void
-sample_latency (ct_writer_t *w)
-{
-  int64_t now = ct_realtime_ns ();
-  for (size_t i = 0; i < w->n_inserts; i += 16)
-    if (w->inserts[i].dur_ns >= 0)
-      w->latency[w->n_latency++ % CT_LATENCY_SAMPLES]
-        = now - (w->inserts[i].start_ns + w->inserts[i].dur_ns);
-}
-
-static int
-cmp_int64 (const void *a, const void *b)
-{
-  int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-  return x < y ? -1 : x > y;
-}
-
-static void
-latency_percentiles (ct_writer_t *w, uint64_t *p50, uint64_t *p99)
-{
-  static int64_t copy[CT_LATENCY_SAMPLES];
-  size_t n = w->n_latency < CT_LATENCY_SAMPLES ? w->n_latency : CT_LATENCY_SAMPLES;
-  *p50 = *p99 = 0;
-  if (n == 0)
-    return;
-  memcpy (copy, w->latency, n * sizeof *copy);
-  qsort (copy, n, sizeof *copy, cmp_int64);
-  *p50 = (uint64_t) (copy[n / 2] > 0 ? copy[n / 2] : 0);
-  *p99 = (uint64_t) (copy[n * 99 / 100] > 0 ? copy[n * 99 / 100] : 0);
-}
-
-static void
-commit (ct_writer_t *w)
-{
-  size_t n_updates = w->n_updates;
-  int64_t base = 0;
-  add_open_updates (w);
-  int rc = ct_db_commit (w, &base);
-  if (rc == SQLITE_OK)
-    {
-      fix_refs (w, base);
-      sample_latency (w);
-      atomic_fetch_add (&w->committed_spans, w->n_inserts);
-      mark_open_clean (w);
-      clear_batch (w);
-      prune_threads (w);
-    }
-  else if (!ct_db_is_fatal (rc))
-    {
-      for (size_t i = n_updates; i < w->n_updates; i++)
-        free (w->updates[i].attrs);
-      w->n_updates = n_updates; /* busy: the same batch goes again next cycle */
-    }
-  else
-    {
-      fail_recording (w, rc);
-      clear_batch (w);
-    }
-  w->last_commit_ns = ct_monotonic_ns ();
 }
 
 void
@@ -773,24 +829,101 @@ ct_writer_counters (ct_writer_t *w, uint64_t out[4])
 static int
 has_work (ct_writer_t *w)
 {
+  const ct_batch_t *b = w->open;
   uint64_t now[4];
   ct_writer_counters (w, now);
+  return b->n_inserts + b->n_updates + b->n_events + b->n_thread_ops + b->n_names
+           + b->n_traces > 0
+         || w->open_dirty || memcmp (now, b->counters, sizeof now) != 0;
+}
+
+/* Hands the open batch to the committer.  At most CT_IN_FLIGHT sealed batches wait for
+ * their ids; meanwhile the open batch grows. */
+static int
+seal (ct_writer_t *w, uint64_t flush_ticket)
+{
+  if (w->n_sealed - w->n_acked >= CT_IN_FLIGHT)
+    return 0;
+  ct_batch_t *b = w->open;
+  uint64_t counters[4]; /* as last sealed */
+  memcpy (counters, b->counters, sizeof counters);
+  sync_open_spans (w);
+  uint64_t next_seq = b->first_seq + b->n_inserts;
+  ct_writer_counters (w, b->counters);
+  b->flush_ticket = flush_ticket;
+  /* The next batch needs memory before this one goes: on failure nothing is sealed. */
+  w->next_seq = next_seq;
+  w->n_sealed++;
+  ct_batch_t *fresh = new_batch (w);
+  if (fresh == NULL)
+    {
+      w->n_sealed--;
+      w->next_seq = b->first_seq;
+      memcpy (b->counters, counters, sizeof counters);
+      return 0;
+    }
+  memcpy (fresh->counters, b->counters, sizeof fresh->counters);
+  w->open = fresh;
+  b->next = NULL;
+  pthread_mutex_lock (&w->queue_lock);
+  *w->sealed_tail = b;
+  w->sealed_tail = &b->next;
+  pthread_cond_signal (&w->queue_cond);
+  pthread_mutex_unlock (&w->queue_lock);
+  w->last_seal_ns = ct_monotonic_ns ();
+  if (flush_ticket > w->flush_sealed)
+    w->flush_sealed = flush_ticket;
+  prune_threads (w);
+  return 1;
+}
+
+/* With CTXTRACE_MIN_DURATION, a row once sealed stays in the file, so a seal waits while
+ * the youngest open span of a thread (the top of its stack) is in the batch and younger
+ * than the minimum: it may still end short.  The wait is bounded (the minimum, and at
+ * least MIN_DURATION_WAIT_NS); a span open that long is not short anyway, unless the
+ * minimum is larger than the bound. */
+#define MIN_DURATION_WAIT_NS 20000000
+
+static int
+young_rows (ct_writer_t *w, int64_t due_since)
+{
+  if (w->min_duration_ns <= 0)
+    return 0;
+  int64_t now = ct_realtime_ns ();
+  int64_t bound = w->min_duration_ns > MIN_DURATION_WAIT_NS ? w->min_duration_ns
+                                                             : MIN_DURATION_WAIT_NS;
+  if (ct_monotonic_ns () - due_since > bound)
+    return 0;
   for (size_t i = 0; i < w->n_live; i++)
-    if (w->live[i]->db_id == 0 || w->live[i]->name_dirty)
-      return 1;
-  return w->n_inserts + w->n_updates + w->n_events > 0 || w->open_dirty
-         || memcmp (now, w->saved_counters, sizeof now) != 0;
+    {
+      const ct_thread_t *t = w->live[i];
+      if (t->n_open > 0 && in_open_batch (w, t->stack[t->n_open - 1].ref)
+          && now - ct_clock_to_epoch (&w->clock, t->stack[t->n_open - 1].start_tick)
+               < w->min_duration_ns)
+        return 1;
+    }
+  return 0;
 }
 
 static void
-maybe_commit (ct_writer_t *w, int force)
+maybe_seal (ct_writer_t *w, uint64_t flush_target)
 {
-  if (atomic_load (&w->failed) || !has_work (w))
+  const ct_batch_t *b = w->open;
+  if (flush_target > w->flush_sealed)
+    {
+      seal (w, flush_target);
+      return;
+    }
+  if (!has_work (w))
     return;
   int64_t now = ct_monotonic_ns ();
-  if (force || now - w->last_commit_ns >= COMMIT_INTERVAL_NS
-      || w->n_inserts + w->n_updates + w->n_events >= COMMIT_MAX_ROWS)
-    commit (w);
+  if (now - w->last_seal_ns < COMMIT_INTERVAL_NS
+      && b->n_inserts + b->n_updates + b->n_events < COMMIT_MAX_ROWS)
+    return;
+  if (w->seal_due_ns == 0)
+    w->seal_due_ns = now;
+  if (!young_rows (w, w->seal_due_ns) && seal (w, 0))
+    w->seal_due_ns = 0;
 }
 
 /* After a failed write nothing more is stored: rings are emptied so nobody waits. */
@@ -809,16 +942,18 @@ discard_all (ct_writer_t *w)
 }
 
 static size_t
-cycle (ct_writer_t *w, int force)
+cycle (ct_writer_t *w, uint64_t flush_target)
 {
+  size_t n = 0;
+  apply_completed (w);
   if (atomic_load (&w->failed))
+    discard_all (w);
+  else
     {
-      discard_all (w);
-      return 0;
+      ct_clock_update (&w->clock);
+      n = drain (w);
     }
-  ct_clock_update (&w->clock);
-  size_t n = drain (w);
-  maybe_commit (w, force);
+  maybe_seal (w, flush_target);
   return n;
 }
 
@@ -843,9 +978,11 @@ ct_writer_lookup_capture (ct_writer_t *w, uint64_t key, uint64_t *span, char tra
   if (ctx.ref <= 0)
     return ctx.ref < 0 ? -EAGAIN : -ENOENT;
   *span = (uint64_t) ctx.ref;
-  if (ctx.trace == w->trace_id)
+  if (ctx.trace == 0)
     memcpy (trace_hex, w->trace_hex, 33);
-  else if (ct_db_trace_hex (w, ctx.trace, trace_hex) != SQLITE_OK)
+  else if (ctx.trace <= w->n_traces)
+    memcpy (trace_hex, w->traces[ctx.trace - 1], 33);
+  else
     return -ENOENT;
   return 0;
 }
@@ -857,27 +994,44 @@ writer_main (void *data)
   sigset_t all;
   sigfillset (&all);
   pthread_sigmask (SIG_BLOCK, &all, NULL);
-  prctl (PR_SET_NAME, "ctxtrace-writer", 0, 0, 0);
+  prctl (PR_SET_NAME, "ctxtrace-drain", 0, 0, 0);
   pthread_mutex_lock (&ct_state.lock);
   while (!w->stop)
     {
       uint64_t target = w->flush_requested;
       pthread_mutex_unlock (&ct_state.lock);
       pthread_mutex_lock (&w->busy);
-      size_t n = cycle (w, target > w->flush_done);
+      size_t n = cycle (w, target);
+      int blocked = w->n_sealed - w->n_acked >= CT_IN_FLIGHT;
       pthread_mutex_unlock (&w->busy);
       pthread_mutex_lock (&ct_state.lock);
-      if (target > w->flush_done)
-        {
-          w->flush_done = target;
-          pthread_cond_broadcast (&w->done);
-        }
-      if (!w->stop && w->flush_requested == w->flush_done)
-        timed_wait (w, n > 0 ? POLL_BUSY_NS : POLL_IDLE_NS);
+      /* Sleep unless a flush came in meanwhile; the committer wakes us when it hands back
+       * a batch (which may complete a flush, or make room to seal one). */
+      if (!w->stop && (w->flush_requested == target || blocked))
+        timed_wait (w, n > 0 || blocked ? POLL_BUSY_NS : POLL_IDLE_NS);
     }
+  uint64_t target = w->flush_requested;
   pthread_mutex_unlock (&ct_state.lock);
+  /* Last batch: whatever the rings hold, sealed once the committer has room for it. */
   pthread_mutex_lock (&w->busy);
-  cycle (w, 1);
+  cycle (w, target + 1);
+  while (w->flush_sealed <= target)
+    {
+      pthread_mutex_unlock (&w->busy);
+      struct timespec ts = { 0, 200000 };
+      nanosleep (&ts, NULL);
+      pthread_mutex_lock (&w->busy);
+      apply_completed (w);
+      seal (w, target + 1);
+    }
+  pthread_mutex_unlock (&w->busy);
+  pthread_mutex_lock (&w->queue_lock);
+  w->commit_stop = 1;
+  pthread_cond_signal (&w->queue_cond);
+  pthread_mutex_unlock (&w->queue_lock);
+  ct_committer_join (w);
+  pthread_mutex_lock (&w->busy);
+  apply_completed (w);
   pthread_mutex_unlock (&w->busy);
   return NULL;
 }
@@ -903,19 +1057,62 @@ continue_from_env (ct_writer_t *w)
   w->root_span = span & INT64_MAX;
 }
 
+/* CTXTRACE_MIN_DURATION: a number with an optional unit (ns, us, ms, s; default ns). */
+static int64_t
+parse_duration (const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return 0;
+  char *end;
+  double v = strtod (text, &end);
+  while (*end == ' ')
+    end++;
+  double scale = strcmp (end, "") == 0 || strcmp (end, "ns") == 0 ? 1
+                 : strcmp (end, "us") == 0 || strcmp (end, "\u00b5s") == 0 ? 1e3
+                 : strcmp (end, "ms") == 0 ? 1e6
+                 : strcmp (end, "s") == 0 ? 1e9 : -1;
+  if (end == text || scale < 0 || !(v >= 0) || v * scale > 9e18)
+    {
+      fprintf (stderr, "ctxtrace: ignoring malformed CTXTRACE_MIN_DURATION=%s"
+                       " (expected e.g. 10us, 2ms, 500ns)\n", text);
+      return 0;
+    }
+  return (int64_t) (v * scale);
+}
+
+static void
+free_writer_locks (ct_writer_t *w)
+{
+  pthread_cond_destroy (&w->wake);
+  pthread_cond_destroy (&w->done);
+  pthread_cond_destroy (&w->queue_cond);
+  pthread_mutex_destroy (&w->queue_lock);
+  pthread_mutex_destroy (&w->busy);
+  pthread_mutex_destroy (&w->commit_busy);
+}
+
 ct_writer_t *
 ct_writer_new (const char *path, const char *trace_hex, char *err, size_t errlen, int *code)
 {
   ct_writer_t *w = calloc (1, sizeof *w);
-  if (w == NULL)
+  if (w == NULL || (w->open = calloc (1, sizeof *w->open)) == NULL)
     {
+      free (w);
       *code = -ENOMEM;
       return NULL;
     }
+  w->open->number = 1;
+  w->open->first_seq = w->next_seq = 1;
+  w->sealed_tail = &w->sealed;
+  w->completed_tail = &w->completed;
   if (trace_hex != NULL)
     snprintf (w->trace_hex, sizeof w->trace_hex, "%s", trace_hex);
   continue_from_env (w);
+  w->min_duration_ns = parse_duration (getenv ("CTXTRACE_MIN_DURATION"));
   pthread_mutex_init (&w->busy, NULL);
+  pthread_mutex_init (&w->commit_busy, NULL);
+  pthread_mutex_init (&w->queue_lock, NULL);
+  pthread_cond_init (&w->queue_cond, NULL);
   const char *max_mb = getenv ("CTXTRACE_MAX_FILE_MB");
   if (max_mb != NULL && atoll (max_mb) > 0)
     w->max_pages = atoll (max_mb) * 1024 * 1024 / 4096;
@@ -927,17 +1124,22 @@ ct_writer_new (const char *path, const char *trace_hex, char *err, size_t errlen
   pthread_condattr_destroy (&attr);
   ct_clock_init (&w->clock);
   *code = ct_db_open (w, path, err, errlen);
+  if (*code == 0 && ct_db_json_open (w) != SQLITE_OK)
+    {
+      snprintf (err, errlen, "cannot open SQLite's in-memory JSON validator");
+      *code = -ENOMEM;
+    }
   if (*code != 0)
     {
       ct_db_close (w, 0);
-      pthread_cond_destroy (&w->wake);
-      pthread_cond_destroy (&w->done);
-      pthread_mutex_destroy (&w->busy);
+      ct_db_json_close (w);
+      free_writer_locks (w);
+      free (w->open);
       free (w);
       return NULL;
     }
-  w->last_commit_ns = ct_monotonic_ns ();
-  w->root = (ct_ctx_t) { (ct_ref_t) w->root_span, w->trace_id };
+  w->last_seal_ns = ct_monotonic_ns ();
+  w->root = (ct_ctx_t) { (ct_ref_t) w->root_span, 0 };
   w->checkpointer = ct_checkpointer_new (path);
   if (w->checkpointer != NULL)
     ct_checkpointer_attach (w->checkpointer, w->db);
@@ -947,8 +1149,19 @@ ct_writer_new (const char *path, const char *trace_hex, char *err, size_t errlen
 int
 ct_writer_start (ct_writer_t *w)
 {
-  int rc = pthread_create (&w->thread, NULL, writer_main, w);
+  int rc = ct_committer_start (w);
+  if (rc != 0)
+    return rc;
+  rc = pthread_create (&w->thread, NULL, writer_main, w);
   w->started = rc == 0;
+  if (rc != 0)
+    {
+      pthread_mutex_lock (&w->queue_lock);
+      w->commit_stop = 1;
+      pthread_cond_signal (&w->queue_cond);
+      pthread_mutex_unlock (&w->queue_lock);
+      ct_committer_join (w);
+    }
   return -rc;
 }
 
@@ -966,15 +1179,19 @@ void
 ct_writer_get_stats (ct_writer_t *w, ctxtrace_stats_t *stats)
 {
   stats->committed_spans = atomic_load (&w->committed_spans);
+  /* The drain thread's totals: read while it is between cycles. */
+  pthread_mutex_lock (&w->busy);
   stats->dropped_spans = w->dropped_spans;
   stats->dropped_records = w->dropped_records;
-  stats->rejected_attrs = atomic_load (&w->rejected_attrs);
   stats->truncated_values = w->truncated;
-  stats->write_errors = atomic_load (&w->write_errors);
-  /* The samples belong to the writer thread: read them while it is between cycles. */
-  pthread_mutex_lock (&w->busy);
-  latency_percentiles (w, &stats->commit_latency_p50_ns, &stats->commit_latency_p99_ns);
   pthread_mutex_unlock (&w->busy);
+  stats->rejected_attrs = atomic_load (&w->rejected_attrs);
+  stats->write_errors = atomic_load (&w->write_errors);
+  stats->filtered_spans = atomic_load (&w->filtered_spans);
+  /* The samples belong to the committer: read them while it is between batches. */
+  pthread_mutex_lock (&w->commit_busy);
+  ct_committer_latency (w, &stats->commit_latency_p50_ns, &stats->commit_latency_p99_ns);
+  pthread_mutex_unlock (&w->commit_busy);
 }
 
 static void
@@ -993,24 +1210,24 @@ free_thread (ct_thread_t *t)
 static void
 writer_free (ct_writer_t *w, int after_fork)
 {
-  clear_batch (w);
+  ct_batch_free (w->open);
+  for (ct_batch_t *b = w->sealed, *next; b != NULL; b = next)
+    next = b->next, ct_batch_free (b);
+  ct_committer_free (w); /* the committed batches, also those still on the completed list */
   for (size_t i = 0; i < w->n_threads_cap; i++)
     if (w->threads[i] != NULL)
       free_thread (w->threads[i]);
   for (size_t i = 0; i < w->n_names; i++)
     free (w->names[i].text);
-  free (w->threads), free (w->live), free (w->names);
-  free (w->inserts), free (w->updates), free (w->events), free (w->scratch);
-  free (w->capture_refs), free (w->capture_keys), free (w->new_captures);
+  for (size_t i = 0; i < w->n_traces; i++)
+    free (w->traces[i]);
+  free (w->threads), free (w->live), free (w->names), free (w->traces), free (w->scratch);
+  free (w->capture_refs), free (w->capture_keys), free (w->pending_captures);
   ct_map_free (&w->site_names), ct_map_free (&w->text_names), ct_map_free (&w->captures);
   ct_map_free (&w->func_names);
   ct_modules_free (w->modules);
   if (!after_fork)
-    {
-      pthread_cond_destroy (&w->wake);
-      pthread_cond_destroy (&w->done);
-      pthread_mutex_destroy (&w->busy);
-    }
+    free_writer_locks (w);
   free (w);
 }
 
@@ -1020,6 +1237,7 @@ ct_writer_abandon (ct_writer_t *w)
   sqlite3_wal_autocheckpoint (w->db, 1000);
   ct_checkpointer_abandon (w->checkpointer);
   ct_db_close (w, 0);
+  ct_db_json_close (w);
   writer_free (w, 1);
 }
 
@@ -1043,14 +1261,17 @@ ct_writer_stop (ct_writer_t *w, ctxtrace_stats_t *final_stats, int64_t deadline_
   sqlite3_wal_autocheckpoint (w->db, 1000);
   ct_checkpointer_stop (w->checkpointer);
   ct_db_close (w, ct_realtime_ns ());
+  ct_db_json_close (w);
   writer_free (w, 0);
   return 0;
 }
 
+/* Both threads between steps (fork, so that the child's copies are consistent). */
 void
 ct_writer_lock_busy (ct_writer_t *w)
 {
   pthread_mutex_lock (&w->busy);
+  pthread_mutex_lock (&w->commit_busy);
   ct_checkpointer_lock (w->checkpointer);
 }
 
@@ -1058,6 +1279,7 @@ void
 ct_writer_unlock_busy (ct_writer_t *w)
 {
   ct_checkpointer_unlock (w->checkpointer);
+  pthread_mutex_unlock (&w->commit_busy);
   pthread_mutex_unlock (&w->busy);
 }
 

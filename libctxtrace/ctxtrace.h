@@ -71,6 +71,7 @@ typedef struct ctxtrace_stats
   uint64_t write_errors;     /* failed commits (disk full, I/O error); recording stops */
   uint64_t commit_latency_p50_ns; /* from a span's end to its commit, over recent commits */
   uint64_t commit_latency_p99_ns;
+  uint64_t filtered_spans;   /* spans shorter than CTXTRACE_MIN_DURATION, not written */
   uint64_t viewer_launch_failures; /* ctxtrace_open_viewer() / CTXTRACE_VIEWER=1 failures */
 } ctxtrace_stats_t;
 
