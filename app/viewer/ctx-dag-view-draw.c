@@ -51,12 +51,18 @@ edge_color (cairo_t *cr, const CtxDagEdge *edge, const CtxDagEdgeRoute *route, g
     cairo_set_source_rgba (cr, 0.35, 0.35, 0.35, 0.7);
 }
 
+/* Pieces through virtual nodes are vertical: lines are far cheaper for cairo to stroke. */
 static void
 path_route (cairo_t *cr, const CtxDagPoint *p, guint n)
 {
   cairo_move_to (cr, p[0].x, p[0].y);
   for (guint i = 1; i + 2 < n; i += 3)
-    cairo_curve_to (cr, p[i].x, p[i].y, p[i + 1].x, p[i + 1].y, p[i + 2].x, p[i + 2].y);
+    {
+      if (p[i - 1].x == p[i].x && p[i].x == p[i + 1].x && p[i + 1].x == p[i + 2].x)
+        cairo_line_to (cr, p[i + 2].x, p[i + 2].y);
+      else
+        cairo_curve_to (cr, p[i].x, p[i].y, p[i + 1].x, p[i + 1].y, p[i + 2].x, p[i + 2].y);
+    }
 }
 
 static gboolean
@@ -175,7 +181,8 @@ draw_edges (const CtxDagScene *scene, cairo_t *cr, const CtxDagDrawState *state,
         continue;
       edge_color (cr, edge, &routes[e], state->dark, selected);
       cairo_set_line_width (cr, width / state->scale);
-      if (edge->link || routes[e].back || routes[e].self_loop)
+      /* Dashing is costly and invisible when zoomed far out; colour still tells. */
+      if ((edge->link || routes[e].back || routes[e].self_loop) && state->scale >= DETAIL_MIN_SCALE)
         cairo_set_dash (cr, (double[]) { 6 / state->scale, 4 / state->scale }, 2, 0);
       path_route (cr, p, n);
       cairo_stroke (cr);

@@ -4,8 +4,9 @@
  * (call mode) or the links (span mode) on a worker, the scene built and filtered on the
  * main thread (it reads the model's strings and lanes, which a live refresh may grow), then
  * the layout on a worker.  Threshold and collapse changes reuse the last aggregate.  The
- * graph is drawn into one cached render node, rebuilt when the scene, the transform, the
- * selection or the size change; the hovered node is outlined on top each frame. */
+ * graph is drawn into one cached texture, redrawn when the scene, the selection or the
+ * size change and shortly after the transform stops moving (meanwhile the texture moves);
+ * the hovered node is outlined on top each frame. */
 #include "config.h"
 
 #include <math.h>
@@ -24,6 +25,9 @@
 #define DEBOUNCE_MS 250
 /* At least this much of the graph stays on screen while panning. */
 #define KEEP_VISIBLE 48.0
+/* A moved graph is redrawn this long after the last move (panning a large graph stays
+ * smooth: between redraws the last picture is moved). */
+#define REDRAW_MS 60
 
 struct _CtxDagView
 {
@@ -50,7 +54,13 @@ struct _CtxDagView
   double scale;
   double tx;
   double ty;
-  GskRenderNode *cache;
+  /* The graph drawn once at (cache_scale, cache_tx, cache_ty); while the transform moves
+   * away from it, it is shown transformed until the redraw timer draws it anew. */
+  GdkTexture *cache;
+  double cache_scale;
+  double cache_tx;
+  double cache_ty;
+  guint redraw;
   gboolean dark;
   guint hovered;           /* node index or G_MAXUINT */
   double pointer_x;
@@ -80,7 +90,27 @@ static void place_new_scene (CtxDagView *self);
 static void
 invalidate (CtxDagView *self)
 {
-  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_object (&self->cache);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+redraw_now (gpointer data)
+{
+  CtxDagView *self = data;
+
+  self->redraw = 0;
+  invalidate (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Only the transform changed: the cached picture follows now, the real one a bit later. */
+static void
+moved (CtxDagView *self)
+{
+  if (self->redraw != 0)
+    g_source_remove (self->redraw);
+  self->redraw = g_timeout_add (REDRAW_MS, redraw_now, self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -145,7 +175,7 @@ zoom_at (CtxDagView *self, double x, double y, double scale)
   self->tx = x - wx * self->scale;
   self->ty = y - wy * self->scale;
   clamp_pan (self);
-  invalidate (self);
+  moved (self);
 }
 
 static void
@@ -154,7 +184,7 @@ pan_by (CtxDagView *self, double dx, double dy)
   self->tx += dx;
   self->ty += dy;
   clamp_pan (self);
-  invalidate (self);
+  moved (self);
 }
 
 void
@@ -186,7 +216,7 @@ center_on (CtxDagView *self, guint v)
   self->tx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 - (box->x + box->width / 2) * self->scale;
   self->ty = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 - (box->y + box->height / 2) * self->scale;
   clamp_pan (self);
-  invalidate (self);
+  moved (self);
 }
 
 static guint
@@ -226,18 +256,51 @@ draw_state (CtxDagView *self, CtxDagDrawState *state)
     state->selected_span = ctx_session_get_selected (self->session);
 }
 
-static GskRenderNode *
+/* Drawn into memory once, so that hover frames and moves only copy pixels (a render
+ * node of cairo drawing would be replayed by the cairo renderer every frame). */
+static GdkTexture *
 render_graph (CtxDagView *self)
 {
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int sf = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   CtxDagDrawState state;
+  cairo_surface_t *surface;
+  GBytes *bytes;
+  GdkTexture *texture;
   cairo_t *cr;
 
   draw_state (self, &state);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, state.width, state.height));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, state.width * sf, state.height * sf);
+  cairo_surface_set_device_scale (surface, sf, sf);
+  cr = cairo_create (surface);
   ctx_dag_scene_draw (self->scene, cr, &state);
   cairo_destroy (cr);
-  return gtk_snapshot_free_to_node (snapshot);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      cairo_image_surface_get_stride (surface) * state.height * sf,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (state.width * sf, state.height * sf, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  g_bytes_unref (bytes);
+  self->cache_scale = self->scale;
+  self->cache_tx = self->tx;
+  self->cache_ty = self->ty;
+  return texture;
+}
+
+/* The cached picture where the current transform puts it. */
+static void
+snapshot_cache (CtxDagView *self, GtkSnapshot *snapshot)
+{
+  double k = self->scale / self->cache_scale;
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                                               gtk_widget_get_height (GTK_WIDGET (self)));
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->tx - self->cache_tx * k,
+                                                          self->ty - self->cache_ty * k));
+  gtk_snapshot_scale (snapshot, k, k);
+  gtk_snapshot_append_texture (snapshot, self->cache, &bounds);
+  gtk_snapshot_restore (snapshot);
 }
 
 static void
@@ -337,7 +400,7 @@ ctx_dag_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       if (self->cache == NULL)
         self->cache = render_graph (self);
-      gtk_snapshot_append_node (snapshot, self->cache);
+      snapshot_cache (self, snapshot);
       snapshot_hover (self, snapshot);
     }
   snapshot_status (self, snapshot);
@@ -1162,7 +1225,8 @@ ctx_dag_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
-  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_handle_id (&self->redraw, g_source_remove);
+  g_clear_object (&self->cache);
   G_OBJECT_CLASS (ctx_dag_view_parent_class)->dispose (object);
 }
 

@@ -2,7 +2,8 @@
  * docs/dag.png).  Not a test.
  *
  *   ctx-dag-shot OUT.png FILE.db [--spans] [--per-thread] [--threshold P] [--select NAME]
- *                [--span ID] [--size WxH] [--dark] */
+ *                [--span ID] [--size WxH] [--dark] [--time] */
+#include <glib/gstdio.h>
 #include <stdio.h>
 
 #include "ctx-dag-view.h"
@@ -39,6 +40,26 @@ save (GtkWidget *window, GdkPaintable *paintable, const char *out)
   gdk_texture_save_to_png (texture, out);
 }
 
+/* Exports (everything drawn, plus PNG encoding) at fit and zoomed in. */
+static void
+print_draw_time (CtxDagView *view, const char *out)
+{
+  g_autofree char *path = g_strconcat (out, ".timing.png", NULL);
+
+  for (int zoomed = 0; zoomed < 2; zoomed++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+
+      if (zoomed)
+        ctx_dag_view_set_zoom (view, 1.0);
+      if (!ctx_dag_view_export (view, path, NULL))
+        g_error ("export failed");
+      g_print ("{\"zoom\":%.3f,\"nodes\":%u,\"export_ms\":%.1f}\n", ctx_dag_view_get_zoom (view),
+               ctx_dag_view_get_n_nodes (view), (g_get_monotonic_time () - t0) / 1e3);
+    }
+  g_unlink (path);
+}
+
 static guint32
 find_name (CtxTraceModel *model, const char *name)
 {
@@ -54,6 +75,7 @@ main (int argc, char **argv)
   gboolean spans = FALSE, per_thread = FALSE, dark = FALSE, redrawn = FALSE;
   double threshold = 0;
   gint64 span_id = 0;
+  gboolean timing = FALSE;
   g_autofree char *select = NULL, *size = NULL;
   GOptionEntry entries[] = {
     { "spans", 0, 0, G_OPTION_ARG_NONE, &spans, "Span graph of the longest trace", NULL },
@@ -63,6 +85,7 @@ main (int argc, char **argv)
     { "span", 0, 0, G_OPTION_ARG_INT64, &span_id, "Select the span with this id", "ID" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Window size", "WxH" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
+    { "time", 0, 0, G_OPTION_ARG_NONE, &timing, "Print how long drawing (an export) takes", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("OUT.png FILE.db");
@@ -109,6 +132,8 @@ main (int argc, char **argv)
     g_main_context_iteration (NULL, TRUE);
   spin (200);
   save (window, paintable, argv[1]);
+  if (timing)
+    print_draw_time (CTX_DAG_VIEW (view), argv[1]);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }
