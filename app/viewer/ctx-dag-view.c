@@ -23,8 +23,6 @@
 #define ZOOM_STEP 1.25
 #define PAN_FRACTION 0.1
 #define DEBOUNCE_MS 250
-/* At least this much of the graph stays on screen while panning. */
-#define KEEP_VISIBLE 48.0
 /* A moved graph is redrawn this long after the last move (panning a large graph stays
  * smooth: between redraws the last picture is moved). */
 #define REDRAW_MS 60
@@ -159,8 +157,10 @@ clamp_pan (CtxDagView *self)
     return;
   gw = ctx_dag_layout_get_width (l) * self->scale;
   gh = ctx_dag_layout_get_height (l) * self->scale;
-  self->tx = MIN (MAX (self->tx, KEEP_VISIBLE - gw), MAX (w - KEEP_VISIBLE, KEEP_VISIBLE - gw));
-  self->ty = MIN (MAX (self->ty, KEEP_VISIBLE - gh), MAX (h - KEEP_VISIBLE, KEEP_VISIBLE - gh));
+  /* The graph's box always covers the middle of the view: every part of it can be brought
+   * there, and no pan loses it (a corner of the box may be empty, its middle is not). */
+  self->tx = CLAMP (self->tx, w / 2 - gw, w / 2);
+  self->ty = CLAMP (self->ty, h / 2 - gh, h / 2);
 }
 
 /* Keeps the layout point under (x, y) where it is. */

@@ -156,6 +156,31 @@ primary_click (Fixture *f)
   g_error ("no click gesture");
 }
 
+static GtkEventController *
+controller_of_type (Fixture *f, GType type)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return GTK_EVENT_CONTROLLER (c);
+    }
+  g_error ("no %s", g_type_name (type));
+}
+
+static gboolean
+press_key (Fixture *f, guint keyval)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (controller_of_type (f, GTK_TYPE_EVENT_CONTROLLER_KEY), "key-pressed",
+                         keyval, 0, (GdkModifierType) 0, &handled);
+  return handled;
+}
+
 /* What the view draws (its own renderer, at its size and transform), as cairo ARGB32. */
 static cairo_surface_t *
 render (Fixture *f)
@@ -289,6 +314,58 @@ test_zoom_clamps (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (fabs (ctx_dag_view_get_zoom (f->view) - fit), <, 1e-9);
   node_center (f, "eval", &x, &y);
   g_assert_cmpuint (ctx_dag_view_name_at (f->view, x, y), ==, name_index (f, "eval"));
+}
+
+static guint
+nodes_on_screen (Fixture *f)
+{
+  graphene_rect_t screen = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (f->view)),
+                                               gtk_widget_get_height (GTK_WIDGET (f->view)));
+  guint n = 0;
+
+  for (guint32 i = 0; i < ctx_trace_model_get_n_strings (f->model); i++)
+    {
+      graphene_rect_t rect;
+
+      n += ctx_dag_view_get_node_rect (f->view, i, &rect) && graphene_rect_intersection (&rect, &screen, NULL);
+    }
+  return n;
+}
+
+static void
+test_keys_and_pointer (Fixture *f, gconstpointer data)
+{
+  double fit = ctx_dag_view_get_zoom (f->view);
+  graphene_rect_t before, after;
+  gboolean handled = FALSE;
+
+  g_assert_true (press_key (f, GDK_KEY_plus));
+  g_assert_cmpfloat (fabs (ctx_dag_view_get_zoom (f->view) - fit * 1.25), <, 1e-9);
+  g_assert_true (press_key (f, GDK_KEY_minus));
+  g_assert_true (press_key (f, GDK_KEY_minus));
+  g_assert_cmpfloat (ctx_dag_view_get_zoom (f->view), <, fit);
+  g_assert_true (press_key (f, GDK_KEY_Home));
+  g_assert_cmpfloat (fabs (ctx_dag_view_get_zoom (f->view) - fit), <, 1e-9);
+  g_assert_false (press_key (f, GDK_KEY_a));
+  /* A wheel step pans by 50 px; a drag moves the graph with the pointer. */
+  g_assert_true (ctx_dag_view_get_node_rect (f->view, name_index (f, "main"), &before));
+  g_signal_emit_by_name (controller_of_type (f, GTK_TYPE_EVENT_CONTROLLER_SCROLL), "scroll", 0.0, 1.0, &handled);
+  g_assert_true (handled);
+  g_assert_true (ctx_dag_view_get_node_rect (f->view, name_index (f, "main"), &after));
+  g_assert_cmpfloat (fabs (after.origin.y - (before.origin.y - 50)), <, 1e-6);
+  g_signal_emit_by_name (controller_of_type (f, GTK_TYPE_GESTURE_DRAG), "drag-begin", 100.0, 100.0);
+  g_signal_emit_by_name (controller_of_type (f, GTK_TYPE_GESTURE_DRAG), "drag-update", 30.0, 20.0);
+  g_assert_true (ctx_dag_view_get_node_rect (f->view, name_index (f, "main"), &before));
+  g_assert_cmpfloat (fabs (before.origin.x - (after.origin.x + 30)), <, 1e-6);
+  g_assert_cmpfloat (fabs (before.origin.y - (after.origin.y + 20)), <, 1e-6);
+  /* Panning never loses the graph: a huge drag keeps some of it on screen. */
+  g_signal_emit_by_name (controller_of_type (f, GTK_TYPE_GESTURE_DRAG), "drag-update", 1e7, 1e7);
+  g_assert_cmpuint (nodes_on_screen (f), >, 0);
+  g_signal_emit_by_name (controller_of_type (f, GTK_TYPE_GESTURE_DRAG), "drag-update", -1e7, -1e7);
+  g_assert_cmpuint (nodes_on_screen (f), >, 0);
+  g_assert_true (press_key (f, GDK_KEY_0));
+  g_assert_true (ctx_dag_view_get_node_rect (f->view, name_index (f, "main"), &after));
+  g_assert_cmpfloat (after.origin.x, >, 0);
 }
 
 static void
@@ -437,6 +514,7 @@ main (int argc, char **argv)
   ADD ("/dag-view/click", test_click);
   ADD ("/dag-view/select-highlights", test_select_highlights);
   ADD ("/dag-view/zoom-clamps", test_zoom_clamps);
+  ADD ("/dag-view/keys-and-pointer", test_keys_and_pointer);
   ADD ("/dag-view/threshold", test_threshold);
   ADD ("/dag-view/collapse", test_collapse);
   ADD ("/dag-view/recursion", test_recursion);
