@@ -58,15 +58,20 @@ truncated (const char *text)
   }
 }
 
+/* thread: in the label (per-thread call graph) or, for a span, beside its duration. */
 static void
 describe (CtxDagNode *node, const char *name, const char *thread)
 {
   g_autofree char *total = ctx_time_format_duration (node->total_ns);
   g_autofree char *self = ctx_time_format_duration (node->self_ns);
-  g_autofree char *full = thread != NULL ? g_strdup_printf ("%s · %s", name, thread) : NULL;
+  g_autofree char *full = thread != NULL && node->span == CTX_NONE
+                          ? g_strdup_printf ("%s · %s", name, thread) : NULL;
+  g_autofree char *where = thread != NULL ? truncated (thread) : NULL;
 
   node->label = truncated (full != NULL ? full : name);
-  if (node->span != CTX_NONE)
+  if (node->span != CTX_NONE && where != NULL)
+    node->stats = g_strdup_printf ("%s · %s", total, where);
+  else if (node->span != CTX_NONE)
     node->stats = g_strdup_printf ("%s", total);
   else
     node->stats = g_strdup_printf (g_dngettext (NULL, "%u call · %s", "%u calls · %s", node->count),
@@ -346,8 +351,9 @@ add_span (Raw *raw, CtxTraceModel *model, GHashTable *index, guint32 span, gint6
   const CtxSpan *s = &ctx_trace_model_get_spans (model)[span];
   CtxDagNode node = { s->name, CTX_NONE, span, NULL, NULL, NULL, 1, s->status == 2,
                       MAX (s->end_ns - s->start_ns, 0), MAX (self_ns, 0), FALSE, FALSE, 0 };
+  g_autofree char *owned = NULL;
 
-  describe (&node, ctx_trace_model_get_string (model, s->name), NULL);
+  describe (&node, ctx_trace_model_get_string (model, s->name), lane_label (model, s->lane, &owned));
   g_hash_table_insert (index, GUINT_TO_POINTER (span + 1), GUINT_TO_POINTER (raw->nodes->len + 1));
   g_array_append_val (raw->nodes, node);
   return raw->nodes->len - 1;

@@ -775,6 +775,8 @@ show_menu (CtxDagView *self, guint v, double x, double y)
   g_menu_append (hide, _("Hide Nodes Under 5% of the Total"), "dag.threshold(5.0)");
   g_menu_append (view, self->per_thread ? _("One Node per Name") : _("One Node per Name and Thread"),
                  "dag.toggle-per-thread");
+  g_menu_append (view, self->mode == CTX_DAG_MODE_CALLS ? _("Spans of the Selected Trace")
+                                                        : _("Call Graph"), "dag.toggle-mode");
   g_menu_append (view, _("Fit"), "dag.fit");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (node_section));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (hide));
@@ -930,6 +932,14 @@ action_per_thread (GtkWidget *widget, const char *name, GVariant *param)
   CtxDagView *self = CTX_DAG_VIEW (widget);
 
   ctx_dag_view_set_per_thread (self, !self->per_thread);
+}
+
+static void
+action_mode (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CtxDagView *self = CTX_DAG_VIEW (widget);
+
+  ctx_dag_view_set_mode (self, self->mode == CTX_DAG_MODE_CALLS ? CTX_DAG_MODE_SPANS : CTX_DAG_MODE_CALLS);
 }
 
 static void
@@ -1249,6 +1259,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "dag.expand-all", NULL, action_expand_all);
   gtk_widget_class_install_action (widget_class, "dag.threshold", "d", action_threshold);
   gtk_widget_class_install_action (widget_class, "dag.toggle-per-thread", NULL, action_per_thread);
+  gtk_widget_class_install_action (widget_class, "dag.toggle-mode", NULL, action_mode);
   gtk_widget_class_install_action (widget_class, "dag.fit", NULL, action_fit);
 }
 
