@@ -414,6 +414,47 @@ test_collapse (Fixture *f, gconstpointer data)
   node_center (f, "lex", &x, &y);
 }
 
+static GtkGesture *
+secondary_click (Fixture *f)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (c) && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
+        return GTK_GESTURE (c);
+    }
+  g_error ("no secondary click gesture");
+}
+
+/* Right click on parse: its menu collapses it; the threshold and mode items work. */
+static void
+test_menu (Fixture *f, gconstpointer data)
+{
+  graphene_rect_t rect;
+  double x, y;
+
+  node_center (f, "parse", &x, &y);
+  g_signal_emit_by_name (secondary_click (f), "pressed", 1, x, y);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "dag.toggle-collapse", NULL));
+  wait_idle (f->view);
+  g_assert_false (ctx_dag_view_get_node_rect (f->view, name_index (f, "lex"), &rect));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "dag.expand-all", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "dag.threshold", "d", 1.0));
+  wait_idle (f->view);
+  g_assert_cmpuint (ctx_dag_view_get_n_hidden (f->view), ==, 1);
+  g_assert_true (ctx_dag_view_get_node_rect (f->view, name_index (f, "lex"), &rect));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "dag.toggle-per-thread", NULL));
+  wait_idle (f->view);
+  g_assert_cmpuint (ctx_dag_view_get_n_nodes (f->view), ==, 8);  /* 9 per thread, tiny hidden */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "dag.toggle-mode", NULL));
+  wait_idle (f->view);
+  g_assert_cmpuint (ctx_dag_view_get_n_link_edges (f->view), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "dag.fit", NULL));
+}
+
 static void
 test_recursion (Fixture *f, gconstpointer data)
 {
@@ -517,6 +558,7 @@ main (int argc, char **argv)
   ADD ("/dag-view/keys-and-pointer", test_keys_and_pointer);
   ADD ("/dag-view/threshold", test_threshold);
   ADD ("/dag-view/collapse", test_collapse);
+  ADD ("/dag-view/menu", test_menu);
   ADD ("/dag-view/recursion", test_recursion);
   ADD ("/dag-view/per-thread", test_per_thread);
   ADD ("/dag-view/spans", test_spans);
