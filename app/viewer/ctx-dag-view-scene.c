@@ -14,6 +14,15 @@ typedef struct
   GArray *edges;  /* CtxDagEdge */
 } Raw;
 
+/* Self times are >= 0; a hostile file could still make their sum overflow. */
+static gint64
+ctx_sat_add64 (gint64 a, gint64 b)
+{
+  gint64 r;
+
+  return __builtin_add_overflow (a, b, &r) ? G_MAXINT64 : r;
+}
+
 gpointer
 ctx_dag_node_key (const CtxDagNode *node)
 {
@@ -220,18 +229,20 @@ scene_from_raw (Raw *raw, const CtxDagFilter *filter)
   g_autofree gboolean *keep_before = g_new (gboolean, n + 1);
   g_autofree gboolean *collapsed = g_new0 (gboolean, n + 1);
   g_autofree guint *remap = g_new (guint, n + 1);
-  gint64 max_total = 0;
+  gint64 total = 0;
 
   scene->nodes = g_array_new (FALSE, FALSE, sizeof (CtxDagNode));
   scene->edges = g_array_new (FALSE, FALSE, sizeof (CtxDagEdge));
   scene->threshold = filter->threshold;
+  /* The total time: self times add up to it without counting nested or recursive calls
+   * twice (a sum of totals would). */
   for (guint v = 0; v < n; v++)
-    max_total = MAX (max_total, g_array_index (raw->nodes, CtxDagNode, v).total_ns);
+    total = ctx_sat_add64 (total, g_array_index (raw->nodes, CtxDagNode, v).self_ns);
   for (guint v = 0; v < n; v++)
     {
       CtxDagNode *node = &g_array_index (raw->nodes, CtxDagNode, v);
 
-      keep[v] = node->total_ns >= filter->threshold / 100.0 * max_total;
+      keep[v] = node->total_ns >= filter->threshold / 100.0 * total;
       scene->n_hidden_threshold += !keep[v];
       node->collapsed = collapsed[v] = filter->collapsed != NULL
         && g_hash_table_contains (filter->collapsed, ctx_dag_node_key (node));

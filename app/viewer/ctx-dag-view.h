@@ -32,7 +32,8 @@ void ctx_dag_view_set_mode (CtxDagView *self, CtxDagMode mode);
 void ctx_dag_view_select_name (CtxDagView *self, guint32 name);
 void ctx_dag_view_fit (CtxDagView *self);
 
-/* Hides nodes whose total time is under percent of the largest node's (0: none). */
+/* Hides nodes whose total time is under percent of the trace's (the sum of all self
+ * times, so recursion does not count twice; 0: none). */
 void ctx_dag_view_set_threshold (CtxDagView *self, double percent);
 /* Collapsing a node hides what is reachable only through it. */
 void ctx_dag_view_set_collapsed (CtxDagView *self, guint32 name, gboolean collapsed);

@@ -373,14 +373,14 @@ test_threshold (Fixture *f, gconstpointer data)
 {
   graphene_rect_t rect;
 
-  /* tiny: 1 ns, under 1 % of the largest total. */
+  /* tiny: 1 ns, under 1 % of the total. */
   ctx_dag_view_set_threshold (f->view, 1.0);
   wait_idle (f->view);
   g_assert_cmpuint (ctx_dag_view_get_n_nodes (f->view), ==, 7);
   g_assert_cmpuint (ctx_dag_view_get_n_hidden (f->view), ==, 1);
   g_assert_false (ctx_dag_view_get_node_rect (f->view, name_index (f, "tiny"), &rect));
-  /* The largest total is eval's 600 + 490 (recursion counts twice); 6 % of it is 65.4:
-   * ping (35 + 21), pong (28) and tiny go. */
+  /* The total time is the roots' 1000 + 50 ns; 6 % of it is 63: ping (35 + 21), pong (28)
+   * and tiny go, lex (80) stays. */
   ctx_dag_view_set_threshold (f->view, 6.0);
   wait_idle (f->view);
   g_assert_cmpuint (ctx_dag_view_get_n_hidden (f->view), ==, 3);
