@@ -46,6 +46,7 @@ struct _CtxDagView
   CtxDagScene *scene;      /* what is shown */
   GCancellable *cancellable;
   gboolean busy;
+  gboolean reload_pending; /* live data came while busy */
   gboolean fit_pending;
   guint debounce;
 
@@ -476,6 +477,21 @@ place_new_scene (CtxDagView *self)
     ctx_dag_view_fit (self);
 }
 
+/* The chain ended (with a scene or an error): a reload that waited starts now. */
+static void
+chain_done (CtxDagView *self)
+{
+  self->busy = FALSE;
+  if (self->reload_pending && self->session != NULL)
+    {
+      self->reload_pending = FALSE;
+      g_clear_pointer (&self->aggregate, ctx_aggregate_unref);
+      g_clear_pointer (&self->links, g_array_unref);
+      self->busy = TRUE;
+      start_chain (self);
+    }
+}
+
 static void
 finish_chain (CtxDagView *self, CtxDagScene *scene)
 {
@@ -483,13 +499,13 @@ finish_chain (CtxDagView *self, CtxDagScene *scene)
 
   ctx_dag_scene_free (self->scene);
   self->scene = scene;
-  self->busy = FALSE;
   self->hovered = G_MAXUINT;
   if (first || self->fit_pending)
     place_new_scene (self);
   else
     clamp_pan (self);
   invalidate (self);
+  chain_done (self);
 }
 
 static void
@@ -520,7 +536,7 @@ layout_done (GObject *source, GAsyncResult *result, gpointer data)
   if (l == NULL)
     {
       g_warning ("Graph layout: %s", error->message);
-      self->busy = FALSE;
+      chain_done (self);
       return;
     }
   ctx_dag_scene_set_layout (scene, l);
@@ -611,7 +627,7 @@ aggregate_done (GObject *source, GAsyncResult *result, gpointer data)
       if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_warning ("Call graph: %s", error->message);
-          self->busy = FALSE;
+          chain_done (self);
         }
       return;
     }
@@ -688,6 +704,7 @@ refresh (CtxDagView *self, gboolean reload)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->debounce, g_source_remove);
+  self->reload_pending = FALSE;
   if (reload)
     {
       g_clear_pointer (&self->aggregate, ctx_aggregate_unref);
@@ -950,13 +967,18 @@ action_fit (GtkWidget *widget, const char *name, GVariant *param)
 
 /* -- session ------------------------------------------------------------------------- */
 
+/* A file that keeps growing must not cancel every computation before it ends: while one
+ * runs, the reload waits for it (chain_done). */
 static gboolean
 debounced_reload (gpointer data)
 {
   CtxDagView *self = data;
 
   self->debounce = 0;
-  refresh (self, TRUE);
+  if (self->busy)
+    self->reload_pending = TRUE;
+  else
+    refresh (self, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -1103,7 +1125,7 @@ ctx_dag_view_expand_all (CtxDagView *self)
 gboolean
 ctx_dag_view_is_busy (CtxDagView *self)
 {
-  return self->busy || self->debounce != 0;
+  return self->busy || self->debounce != 0 || self->reload_pending;
 }
 
 guint
