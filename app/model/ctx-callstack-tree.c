@@ -66,6 +66,16 @@ clipped (const Builder *b, const CtxSpan *s)
   return __builtin_sub_overflow (hi, lo, &r) ? G_MAXINT64 : r;
 }
 
+/* Keys pack (parent node, name) into 64 bits: g_direct_hash would keep only the low half
+ * (the name), putting every node of a name in one bucket. */
+static guint
+key_hash (gconstpointer key)
+{
+  guint64 k = (guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return (guint) (k >> 32);
+}
+
 static guint32
 add_node (Builder *b, guint32 parent, guint32 name)
 {
@@ -319,7 +329,7 @@ static CtxCallstackTree *
 build_locked (Builder *b, GCancellable *cancellable)
 {
   g_autoptr (GArray) nodes = g_array_new (FALSE, FALSE, sizeof (CtxCallNode));
-  g_autoptr (GHashTable) children = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GHashTable) children = g_hash_table_new (key_hash, g_direct_equal);
   g_autofree guint32 *state = g_new (guint32, MAX (b->n, 1));
   CtxCallstackTree *self;
 
