@@ -590,6 +590,37 @@ def case_record_libctxtrace(tmp):
     check(b"probe_worker" in run("tree", out).stdout, "tree")
 
 
+def case_record_filter(tmp):
+    """ctxtrace record --filter on a program built with -finstrument-functions and not
+    linked with libctxtrace (record preloads it): CTXTRACE_FILTER keeps a function and
+    what it calls, !name leaves out a function and what it calls."""
+    prog = os.environ["CTX_RECORD_INSTRUMENTED"]
+    # Sanitizer builds: the preloaded library comes before the program's ASan runtime.
+    asan = os.environ.get("ASAN_OPTIONS")
+    os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "verify_asan_link_order=0"
+
+    def counts(db):
+        return dict(rows(db, "SELECT n.value, count(*) FROM span s JOIN string n"
+                             " ON n.id = s.name_id GROUP BY n.value"))
+
+    out = f"{tmp}/kept.db"
+    p = run("record", "-o", out, "--filter", "pp_work", "--", prog)
+    check(p.stdout == b"preload-prog done\n", f"program output: {p.stdout}")
+    got = counts(out)
+    check(got == {"pp_work": 2, "pp_leaf": 20, "pp_skip": 2, "pp_under_skip": 2}, f"kept: {got}")
+    check(rows(out, "SELECT count(*) FROM span c JOIN span p ON p.id = c.parent_id"
+                    " JOIN string n ON n.id = p.name_id WHERE n.value = 'pp_work'"
+                    " AND c.depth = p.depth + 1") == [(22,)], "callees nest under pp_work")
+    out = f"{tmp}/excluded.db"
+    run("record", "-o", out, "--filter", "pp_*, !pp_skip", "--", prog)
+    got = counts(out)
+    check(got == {"pp_work": 2, "pp_leaf": 20}, f"excluded: {got}")
+    out = f"{tmp}/all.db"
+    run("record", "-o", out, "--", prog)
+    got = counts(out)
+    check(got.get("main") == 1 and got.get("pp_under_skip") == 2, f"unfiltered: {got}")
+
+
 def case_export_odd_rows(tmp):
     """Rows a buggy or hostile writer could leave: every export stays valid JSON."""
     db = gen(f"{tmp}/t.db", "--spans", "400", "--threads", "2", "--processes", "1")

@@ -1,0 +1,3 @@
+#pragma once
+void bf_excluded (void);
+void bf_kept (void);
