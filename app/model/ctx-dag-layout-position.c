@@ -4,10 +4,13 @@
  * just placed; the closest positions that keep the order and the minimum gaps (a weighted
  * least-squares problem) are a weighted isotonic regression once each node's x is offset by
  * the gaps before it, which pool-adjacent-violators solves in linear time.  Virtual nodes
- * weigh more, so long edges come out straight; alternating sweeps settle in a few rounds. */
+ * weigh more, so long edges come out nearly straight; alternating sweeps settle in a few
+ * rounds, the last ones looking both ways, and each long edge is finally lined up where
+ * its neighbours leave room. */
 #include "ctx-dag-layout-private.h"
 
 #define ROUNDS 8
+#define SMOOTH_ROUNDS 3
 #define VIRTUAL_WEIGHT 8.0
 
 typedef struct
@@ -38,18 +41,33 @@ min_distance (const CtxDagWork *work, guint a, guint b)
   return (slot (work, a) + slot (work, b)) / 2 + gap;
 }
 
-static double
-wish (const CtxDagWork *work, guint v, gboolean downwards)
+typedef enum
 {
-  const guint *start = downwards ? work->up_start : work->down_start;
-  const guint *adj = downwards ? work->up : work->down;
-  double sum = 0;
+  FROM_ABOVE,
+  FROM_BELOW,
+  FROM_BOTH,  /* smoothing: long edges lose their kinks */
+} Side;
 
-  if (start[v] == start[v + 1])
-    return work->x[v];
+static void
+add_neighbours (const CtxDagWork *work, const guint *start, const guint *adj, guint v,
+                double *sum, guint *count)
+{
   for (guint k = start[v]; k < start[v + 1]; k++)
-    sum += work->x[adj[k]];
-  return sum / (start[v + 1] - start[v]);
+    *sum += work->x[adj[k]];
+  *count += start[v + 1] - start[v];
+}
+
+static double
+wish (const CtxDagWork *work, guint v, Side side)
+{
+  double sum = 0;
+  guint count = 0;
+
+  if (side != FROM_BELOW)
+    add_neighbours (work, work->up_start, work->up, v, &sum, &count);
+  if (side != FROM_ABOVE)
+    add_neighbours (work, work->down_start, work->down, v, &sum, &count);
+  return count > 0 ? sum / count : work->x[v];
 }
 
 /* Pool adjacent violators: the non-decreasing y closest to target (weighted). */
@@ -85,7 +103,7 @@ typedef struct
 } Scratch;
 
 static void
-place_layer (CtxDagWork *work, guint l, gboolean downwards, Scratch *s)
+place_layer (CtxDagWork *work, guint l, Side side, Scratch *s)
 {
   const guint *nodes = work->layer_nodes + work->layer_start[l];
   guint n = work->layer_start[l + 1] - work->layer_start[l];
@@ -93,7 +111,7 @@ place_layer (CtxDagWork *work, guint l, gboolean downwards, Scratch *s)
   for (guint i = 0; i < n; i++)
     {
       s->offset[i] = i == 0 ? 0 : s->offset[i - 1] + min_distance (work, nodes[i - 1], nodes[i]);
-      s->target[i] = wish (work, nodes[i], downwards) - s->offset[i];
+      s->target[i] = wish (work, nodes[i], side) - s->offset[i];
       s->weight[i] = is_real (work, nodes[i]) ? 1.0 : VIRTUAL_WEIGHT;
     }
   isotonic (s->target, s->weight, n, s->y, s->blocks);
@@ -119,6 +137,63 @@ pack_left (CtxDagWork *work)
     }
 }
 
+/* Whether v can move to x without coming closer to its neighbours than allowed. */
+static gboolean
+fits (const CtxDagWork *work, guint v, double x)
+{
+  guint l = g_array_index (work->layer, guint, v), i = work->order[v];
+  const guint *nodes = work->layer_nodes + work->layer_start[l];
+  guint n = work->layer_start[l + 1] - work->layer_start[l];
+
+  if (i > 0 && x - work->x[nodes[i - 1]] < min_distance (work, nodes[i - 1], v) - 1e-9)
+    return FALSE;
+  if (i + 1 < n && work->x[nodes[i + 1]] - x < min_distance (work, v, nodes[i + 1]) - 1e-9)
+    return FALSE;
+  return TRUE;
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The virtual nodes of one long edge, lined up on their median x where room allows: the
+ * sweeps leave them a few pixels apart, which draws as kinks. */
+static void
+straighten_chain (CtxDagWork *work, const guint *chain, guint m, double *scratch)
+{
+  double x;
+
+  for (guint i = 1; i + 1 < m; i++)
+    scratch[i - 1] = work->x[chain[i]];
+  qsort (scratch, m - 2, sizeof (double), compare_double);
+  x = scratch[(m - 2) / 2];
+  for (guint i = 1; i + 1 < m; i++)
+    if (!fits (work, chain[i], x))
+      return;
+  for (guint i = 1; i + 1 < m; i++)
+    work->x[chain[i]] = x;
+}
+
+static void
+straighten (CtxDagWork *work)
+{
+  guint n_edges = work->graph->edges->len;
+  double *scratch = g_new (double, work->n_layers + 1);
+
+  for (guint e = 0; e < n_edges; e++)
+    {
+      guint m = work->chain_start[e + 1] - work->chain_start[e];
+
+      if (m > 2)
+        straighten_chain (work, &g_array_index (work->chain, guint, work->chain_start[e]), m, scratch);
+    }
+  g_free (scratch);
+}
+
 static void
 shift_to_origin (CtxDagWork *work)
 {
@@ -142,11 +217,15 @@ ctx_dag_position (CtxDagWork *work)
   for (guint round = 0; round < ROUNDS && work->n_layers > 1 && !ctx_dag_work_cancelled (work);
        round++)
     {
+      /* The last rounds look both ways. */
+      gboolean both = round >= ROUNDS - SMOOTH_ROUNDS;
+
       for (guint l = 1; l < work->n_layers; l++)
-        place_layer (work, l, TRUE, &s);
+        place_layer (work, l, both ? FROM_BOTH : FROM_ABOVE, &s);
       for (guint l = work->n_layers - 1; l-- > 0;)
-        place_layer (work, l, FALSE, &s);
+        place_layer (work, l, both ? FROM_BOTH : FROM_BELOW, &s);
     }
+  straighten (work);
   if (work->n > 0)
     shift_to_origin (work);
   g_free (s.target);

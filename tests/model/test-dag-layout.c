@@ -388,6 +388,16 @@ test_long_edges (void)
   layout = layout_of (graph);
   check_all (layout);
   g_assert_cmpuint (ctx_dag_layout_get_n_virtual (layout), >=, 2);
+  /* The short cut runs straight down through its virtual nodes: everything between its
+   * first bend and its last is at one x. */
+  {
+    const CtxDagEdgeRoute *e = &ctx_dag_layout_get_edges (layout)[3];
+    const CtxDagPoint *p = ctx_dag_layout_get_points (layout) + e->first_point;
+
+    g_assert_cmpuint (e->n_points, >=, 10);
+    for (guint i = 3; i + 3 < e->n_points; i++)
+      g_assert_cmpfloat (fabs (p[i].x - p[3].x), <, 1e-9);
+  }
   /* The source 4 is pulled down next to its only callee. */
   g_assert_cmpuint (ctx_dag_layout_get_nodes (layout)[4].layer, ==, 2);
 }
