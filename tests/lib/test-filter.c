@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 
 #include "ct-test.h"
+#include "filter-jump.h"
 #include "instrumented.h"
 
 static int (*dl_entry) (int n);
@@ -224,6 +225,32 @@ longjmps (void)
 }
 
 static void
+loop_work (void)
+{
+  fj_loop (10);
+  global_mid (1);
+}
+
+/* Steps abandoned by longjmp and called again from the same place: siblings, not nested. */
+static void
+recovery_loop (void)
+{
+  sqlite3 *db = record ("!nothing_matches_this", NULL, loop_work);
+  CHECK_EQ_INT (count_named (db, "fj_loop"), 1);
+  CHECK_EQ_INT (children_of (db, "fj_step", "fj_loop"), 10);
+  CHECK_EQ_INT (children_of (db, "fj_fail", "fj_step"), 10);
+  CHECK_EQ_INT (children_of (db, "static_leaf", "global_mid"), 1);
+  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE depth = 0"), 2);
+  sqlite3_close (db);
+  db = record ("fj_step", NULL, loop_work);
+  CHECK_EQ_INT (count_named (db, "fj_step"), 10);
+  CHECK_EQ_INT (children_of (db, "fj_fail", "fj_step"), 10);
+  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE depth = 0"), 10);
+  CHECK_EQ_INT (count_named (db, "global_mid"), 0);
+  sqlite3_close (db);
+}
+
+static void
 thread_work (void)
 {
   run_in_threads (4, 5);
@@ -272,6 +299,7 @@ main (void)
   exclude_one ();
   depth_limits ();
   longjmps ();
+  recovery_loop ();
   threads ();
   return ct_test_done ("test-filter");
 }

@@ -1,0 +1,3 @@
+#pragma once
+void fj_step (int i);
+void fj_loop (int n);
