@@ -5,9 +5,11 @@
  * the node nearest a root, so that in a call graph the recursive call (callee -> caller) is
  * the one reversed.  Layers by longest path from the sources, then nodes with more edges
  * out than in are pulled down next to their successors (shorter edges, fewer virtual
- * nodes).  An acyclic input keeps every edge's direction. */
+ * nodes).  Nodes without edges are stacked in rows below.  An acyclic input keeps every
+ * edge's direction. */
 #include "ctx-dag-layout-private.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct
@@ -246,6 +248,38 @@ topological_order (const Adjacency *adj)
   return queue;
 }
 
+static gboolean
+isolated (const Adjacency *adj, guint v)
+{
+  return adj->in_start[v] == adj->in_start[v + 1] && adj->out_start[v] == adj->out_start[v + 1];
+}
+
+/* Nodes without edges (names that only occur as childless roots) would all sit in layer 0
+ * and make it as wide as their number: they go in rows below the graph instead, as many
+ * per row as its widest layer holds (or a square block without a graph). */
+static void
+stack_isolated (CtxDagWork *work, const Adjacency *adj)
+{
+  guint *layer = (guint *) work->layer->data, n_layers = 0, n_isolated = 0, widest = 0;
+  g_autofree guint *size = g_new0 (guint, adj->n + 1);
+
+  for (guint v = 0; v < adj->n; v++)
+    {
+      if (isolated (adj, v))
+        {
+          n_isolated++;
+          continue;
+        }
+      n_layers = MAX (n_layers, layer[v] + 1);
+      widest = MAX (widest, ++size[layer[v]]);
+    }
+  widest = MAX (MAX (widest, (guint) ceil (sqrt (n_isolated))), 1);
+  for (guint v = 0, i = 0; v < adj->n; v++)
+    if (isolated (adj, v))
+      layer[v] = n_layers + i++ / widest;
+  work->n_layers = n_layers + (n_isolated + widest - 1) / widest;
+}
+
 static void
 assign_layers (CtxDagWork *work, const Adjacency *adj, const guint *topo)
 {
@@ -272,9 +306,7 @@ assign_layers (CtxDagWork *work, const Adjacency *adj, const guint *topo)
       if (lowest - 1 > layer[v])
         layer[v] = lowest - 1;
     }
-  work->n_layers = 0;
-  for (guint v = 0; v < adj->n; v++)
-    work->n_layers = MAX (work->n_layers, layer[v] + 1);
+  stack_isolated (work, adj);
 }
 
 void

@@ -402,6 +402,33 @@ test_long_edges (void)
   g_assert_cmpuint (ctx_dag_layout_get_nodes (layout)[4].layer, ==, 2);
 }
 
+/* Nodes without edges go in rows under the graph, not all into its first layer. */
+static void
+test_isolated (void)
+{
+  g_autoptr (CtxDagGraph) graph = graph_with_nodes (23, NULL);
+  g_autoptr (CtxDagLayout) layout = NULL;
+  const CtxDagNodeBox *b;
+  guint per_layer[32] = { 0 };
+
+  ctx_dag_graph_add_edge (graph, 20, 21);
+  ctx_dag_graph_add_edge (graph, 21, 22);
+  layout = layout_of (graph);
+  check_all (layout);
+  b = ctx_dag_layout_get_nodes (layout);
+  g_assert_cmpuint (b[20].layer, ==, 0);
+  g_assert_cmpuint (b[22].layer, ==, 2);
+  for (guint v = 0; v < 20; v++)
+    {
+      g_assert_cmpuint (b[v].layer, >=, 3);
+      per_layer[b[v].layer]++;
+    }
+  /* 20 in rows of ceil(sqrt(20)) = 5. */
+  g_assert_cmpuint (ctx_dag_layout_get_n_layers (layout), ==, 3 + 4);
+  for (guint l = 3; l < 7; l++)
+    g_assert_cmpuint (per_layer[l], ==, 5);
+}
+
 static void
 test_deterministic (void)
 {
@@ -483,6 +510,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dag-layout/mutual-recursion", test_mutual_recursion);
   g_test_add_func ("/dag-layout/self-loop", test_self_loop);
   g_test_add_func ("/dag-layout/long-edges", test_long_edges);
+  g_test_add_func ("/dag-layout/isolated", test_isolated);
   g_test_add_func ("/dag-layout/deterministic", test_deterministic);
   g_test_add_func ("/dag-layout/node-at", test_node_at);
   g_test_add_func ("/dag-layout/cancelled", test_cancelled);
