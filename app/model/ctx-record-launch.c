@@ -1,8 +1,10 @@
 /* ctx-record-launch.c: see ctx-record-launch.h. */
-#define _GNU_SOURCE  /* memmem */
+#define _GNU_SOURCE  /* ElfW */
 #include "ctx-record-launch.h"
 
+#include <elf.h>
 #include <glib/gstdio.h>
+#include <link.h>
 #include <signal.h>
 #include <string.h>
 
@@ -14,13 +16,71 @@
 #endif
 #define ELF_MAX_BYTES (512 * 1024 * 1024)
 
+/* Copies size bytes at offset at (any alignment) into out; FALSE when they are not all
+ * in the file. */
+static gboolean
+elf_read (const char *data, gsize size, guint64 at, gsize n, gpointer out)
+{
+  if (at > size || size - at < n)
+    return FALSE;
+  memcpy (out, data + at, n);
+  return TRUE;
+}
+
+static gboolean
+elf_section (const char *data, gsize size, const ElfW (Ehdr) *eh, guint i, ElfW (Shdr) *sh)
+{
+  guint64 at;
+
+  if (i >= eh->e_shnum || eh->e_shentsize < sizeof *sh
+      || __builtin_add_overflow ((guint64) eh->e_shoff, (guint64) i * eh->e_shentsize, &at))
+    return FALSE;
+  return elf_read (data, size, at, sizeof *sh, sh) && sh->sh_offset <= size
+         && sh->sh_size <= size - sh->sh_offset;
+}
+
+/* An undefined name in the dynamic symbol table: the program calls a function that some
+ * loaded library must provide.  Only .dynsym counts: the name also appears in the debug
+ * information of any program that includes ctxtrace.h, instrumented or not. */
+static gboolean
+elf_imports (const char *data, gsize size, const char *name)
+{
+  ElfW (Ehdr) eh;
+  ElfW (Shdr) sym, str;
+  ElfW (Sym) s;
+
+  if (!elf_read (data, size, 0, sizeof eh, &eh)
+      || eh.e_ident[EI_CLASS] != (sizeof (void *) == 8 ? ELFCLASS64 : ELFCLASS32))
+    return FALSE;
+  for (guint i = 0; i < eh.e_shnum; i++)
+    {
+      if (!elf_section (data, size, &eh, i, &sym) || sym.sh_type != SHT_DYNSYM
+          || sym.sh_entsize < sizeof s || !elf_section (data, size, &eh, sym.sh_link, &str))
+        continue;
+      for (guint64 k = 0; k < sym.sh_size / sym.sh_entsize; k++)
+        {
+          const char *n;
+          gsize room;
+
+          if (!elf_read (data, size, sym.sh_offset + k * sym.sh_entsize, sizeof s, &s))
+            break;
+          if (s.st_shndx != SHN_UNDEF || s.st_name >= str.sh_size)
+            continue;
+          n = data + str.sh_offset + s.st_name;
+          room = str.sh_size - s.st_name;
+          if (strnlen (n, room) == strlen (name) && strncmp (n, name, room) == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 gboolean
 ctx_record_is_instrumented (const char *program)
 {
   g_autofree char *path = strchr (program, '/') != NULL ? g_strdup (program)
                                                         : g_find_program_in_path (program);
   g_autoptr (GMappedFile) file = path != NULL ? g_mapped_file_new (path, FALSE, NULL) : NULL;
-  static const char symbol[] = "__cyg_profile_func_enter";
   const char *data;
   gsize size;
 
@@ -30,9 +90,8 @@ ctx_record_is_instrumented (const char *program)
   size = g_mapped_file_get_length (file);
   if (size < 4 || size > ELF_MAX_BYTES || memcmp (data, "\177ELF", 4) != 0)
     return FALSE;
-  /* The name is in the dynamic string table (resolved to glibc's empty stub unless we
-   * preload ours); sizeof includes the NUL that ends it there. */
-  return memmem (data, size, symbol, sizeof symbol) != NULL;
+  /* Resolved to glibc's empty stub unless we preload ours. */
+  return elf_imports (data, size, "__cyg_profile_func_enter");
 }
 
 /* The build tree's library when running uninstalled, else the installed one. */

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
  * -finstrument-functions (its ELF references __cyg_profile_func_enter). */
 void ctx_record_prepare (GSubprocessLauncher *launcher, const char *output, const char *filter,
                          const char *program);
-/* PROGRAM (a path, or a name looked up in PATH) calls __cyg_profile_func_enter. */
+/* PROGRAM (a path, or a name looked up in PATH) imports __cyg_profile_func_enter (an undefined
+ * symbol of its dynamic symbol table). */
 gboolean ctx_record_is_instrumented (const char *program);
 /* PROGRAM's exit status, 128 + signal when it was killed. */
 int ctx_record_exit_code (GSubprocess *subprocess);
