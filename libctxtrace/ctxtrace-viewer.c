@@ -3,7 +3,8 @@
  *
  * The viewer is a detached child: its own session (a terminal's hangup or Ctrl+C aimed
  * at the program leaves it alone), stdio on /dev/null, default signal dispositions, and
- * an environment without CTXTRACE_DB (so the viewer is not traced itself).  posix_spawn
+ * an environment without CTXTRACE_DB or libctxtrace in LD_PRELOAD (so the viewer is not
+ * traced itself).  posix_spawn
  * runs no fork handlers and reports a missing program as an error; a small detached
  * thread reaps the viewer when it exits so that it never lingers as a zombie. */
 #include "ctxtrace-private.h"
@@ -22,10 +23,38 @@ extern char **environ;
 
 static _Atomic uint64_t launch_failures;
 
+/* "LD_PRELOAD=..." without libctxtrace (`ctxtrace record` preloads it into instrumented
+ * programs), or NULL when nothing else is left; malloc'ed. */
+static char *
+preload_without_us (const char *entry)
+{
+  const char *list = entry + strlen ("LD_PRELOAD=");
+  char *out = malloc (strlen (entry) + 1);
+  if (out == NULL)
+    return NULL;
+  size_t n = (size_t) sprintf (out, "LD_PRELOAD=");
+  while (*list != '\0')
+    {
+      size_t len = strcspn (list, ": ");
+      const char *slash = memrchr (list, '/', len);
+      const char *base = slash != NULL ? slash + 1 : list;
+      if (len > 0 && strncmp (base, "libctxtrace", strlen ("libctxtrace")) != 0)
+        n += (size_t) sprintf (out + n, "%s%.*s", n > strlen ("LD_PRELOAD=") ? ":" : "",
+                               (int) len, list);
+      list += len + (list[len] != '\0');
+    }
+  if (n == strlen ("LD_PRELOAD="))
+    {
+      free (out);
+      return NULL;
+    }
+  return out;
+}
+
 /* environ without the variables that would make the viewer trace itself or start another
- * viewer; the strings are environ's own. */
+ * viewer; the strings are environ's own except *preload (to be freed). */
 static char **
-viewer_environment (void)
+viewer_environment (char **preload)
 {
   static const char *const drop[] = { "CTXTRACE_DB=", "CTXTRACE_VIEWER=",
                                       "CTXTRACE_TRACEPARENT=" };
@@ -39,7 +68,14 @@ viewer_environment (void)
       int keep = 1;
       for (size_t d = 0; d < sizeof drop / sizeof drop[0]; d++)
         keep &= strncmp (environ[i], drop[d], strlen (drop[d])) != 0;
-      if (keep)
+      if (keep && strncmp (environ[i], "LD_PRELOAD=", strlen ("LD_PRELOAD=")) == 0)
+        {
+          *preload = preload_without_us (environ[i]);
+          keep = *preload != NULL;
+          if (keep)
+            env[k++] = *preload;
+        }
+      else if (keep)
         env[k++] = environ[i];
     }
   return env;
@@ -118,10 +154,12 @@ ctxtrace_open_viewer (void)
   if (program == NULL || program[0] == '\0')
     program = "ctxtrace-viewer";
   char *argv[] = { (char *) program, path, NULL };
-  char **envp = viewer_environment ();
+  char *preload = NULL;
+  char **envp = viewer_environment (&preload);
   pid_t pid = 0;
   int rc = envp != NULL ? spawn_detached (program, argv, envp, &pid) : ENOMEM;
   free (envp);
+  free (preload);
   free (path);
   if (rc != 0)
     {

@@ -25,6 +25,7 @@ write_fake_viewer (const char *path)
          "out=\"$CTX_FAKE_VIEWER_OUT\"\n"
          "{ echo \"argc=$#\"; for a in \"$@\"; do echo \"arg=$a\"; done\n"
          "  echo \"db=${CTXTRACE_DB-unset}\"; echo \"viewer=${CTXTRACE_VIEWER-unset}\"\n"
+         "  echo \"preload=${LD_PRELOAD-unset}\"\n"
          "  echo \"sid=$(cut -d' ' -f6 /proc/$$/stat)\"; echo \"stdin=$(readlink /proc/$$/fd/0)\"\n"
          "} > \"$out.tmp\" && mv \"$out.tmp\" \"$out\"\n", f);
   fclose (f);
@@ -123,12 +124,16 @@ by_call (const char *viewer)
   setenv ("CTXTRACE_VIEWER_PATH", viewer, 1);
   setenv ("CTX_FAKE_VIEWER_OUT", out, 1);
   setenv ("CTXTRACE_DB", db, 1); /* as if recording had started from the environment */
+  /* As `ctxtrace record` preloads the library: the viewer keeps only the other entries. */
+  setenv ("LD_PRELOAD", "/nonexistent/libctxtrace.so.0 /nonexistent/libother.so", 1);
   CHECK_EQ_INT (ctxtrace_start (db), 0);
   CHECK_EQ_INT (ctxtrace_open_viewer (), 0);
+  unsetenv ("LD_PRELOAD");
   const char *report = wait_report (out);
   CHECK (has_line (report, "argc=1"));
   CHECK (has_arg (report, db));
   CHECK (has_line (report, "db=unset"));
+  CHECK (has_line (report, "preload=/nonexistent/libother.so"));
   CHECK (has_line (report, "stdin=/dev/null"));
   char sid[64];
   snprintf (sid, sizeof sid, "sid=%d", (int) getsid (0));
@@ -164,6 +169,8 @@ by_environment (const char *viewer)
   CHECK (has_arg (report, db));
   CHECK (has_line (report, "db=unset"));
   CHECK (has_line (report, "viewer=unset"));
+  if (getenv ("LD_PRELOAD") == NULL)
+    CHECK (has_line (report, "preload=unset"));
 
   /* Missing: the program runs and records all the same, and says why there is no viewer. */
   snprintf (db, sizeof db, "%s/env2.db", dir);
