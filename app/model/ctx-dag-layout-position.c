@@ -5,12 +5,11 @@
  * least-squares problem) are a weighted isotonic regression once each node's x is offset by
  * the gaps before it, which pool-adjacent-violators solves in linear time.  Virtual nodes
  * weigh more, so long edges come out nearly straight; alternating sweeps settle in a few
- * rounds, the last ones looking both ways, and each long edge is finally lined up where
- * its neighbours leave room. */
+ * rounds, and each long edge is finally lined up where its neighbours leave room (smoothing
+ * rounds that looked both ways were tried: they drag trees apart). */
 #include "ctx-dag-layout-private.h"
 
 #define ROUNDS 8
-#define SMOOTH_ROUNDS 3
 #define VIRTUAL_WEIGHT 8.0
 
 typedef struct
@@ -41,33 +40,18 @@ min_distance (const CtxDagWork *work, guint a, guint b)
   return (slot (work, a) + slot (work, b)) / 2 + gap;
 }
 
-typedef enum
-{
-  FROM_ABOVE,
-  FROM_BELOW,
-  FROM_BOTH,  /* smoothing: long edges lose their kinks */
-} Side;
-
-static void
-add_neighbours (const CtxDagWork *work, const guint *start, const guint *adj, guint v,
-                double *sum, guint *count)
-{
-  for (guint k = start[v]; k < start[v + 1]; k++)
-    *sum += work->x[adj[k]];
-  *count += start[v + 1] - start[v];
-}
-
 static double
-wish (const CtxDagWork *work, guint v, Side side)
+wish (const CtxDagWork *work, guint v, gboolean downwards)
 {
+  const guint *start = downwards ? work->up_start : work->down_start;
+  const guint *adj = downwards ? work->up : work->down;
   double sum = 0;
-  guint count = 0;
 
-  if (side != FROM_BELOW)
-    add_neighbours (work, work->up_start, work->up, v, &sum, &count);
-  if (side != FROM_ABOVE)
-    add_neighbours (work, work->down_start, work->down, v, &sum, &count);
-  return count > 0 ? sum / count : work->x[v];
+  if (start[v] == start[v + 1])
+    return work->x[v];
+  for (guint k = start[v]; k < start[v + 1]; k++)
+    sum += work->x[adj[k]];
+  return sum / (start[v + 1] - start[v]);
 }
 
 /* Pool adjacent violators: the non-decreasing y closest to target (weighted). */
@@ -103,7 +87,7 @@ typedef struct
 } Scratch;
 
 static void
-place_layer (CtxDagWork *work, guint l, Side side, Scratch *s)
+place_layer (CtxDagWork *work, guint l, gboolean downwards, Scratch *s)
 {
   const guint *nodes = work->layer_nodes + work->layer_start[l];
   guint n = work->layer_start[l + 1] - work->layer_start[l];
@@ -111,7 +95,7 @@ place_layer (CtxDagWork *work, guint l, Side side, Scratch *s)
   for (guint i = 0; i < n; i++)
     {
       s->offset[i] = i == 0 ? 0 : s->offset[i - 1] + min_distance (work, nodes[i - 1], nodes[i]);
-      s->target[i] = wish (work, nodes[i], side) - s->offset[i];
+      s->target[i] = wish (work, nodes[i], downwards) - s->offset[i];
       s->weight[i] = is_real (work, nodes[i]) ? 1.0 : VIRTUAL_WEIGHT;
     }
   isotonic (s->target, s->weight, n, s->y, s->blocks);
@@ -217,13 +201,10 @@ ctx_dag_position (CtxDagWork *work)
   for (guint round = 0; round < ROUNDS && work->n_layers > 1 && !ctx_dag_work_cancelled (work);
        round++)
     {
-      /* The last rounds look both ways. */
-      gboolean both = round >= ROUNDS - SMOOTH_ROUNDS;
-
       for (guint l = 1; l < work->n_layers; l++)
-        place_layer (work, l, both ? FROM_BOTH : FROM_ABOVE, &s);
+        place_layer (work, l, TRUE, &s);
       for (guint l = work->n_layers - 1; l-- > 0;)
-        place_layer (work, l, both ? FROM_BOTH : FROM_BELOW, &s);
+        place_layer (work, l, FALSE, &s);
     }
   straighten (work);
   if (work->n > 0)

@@ -51,18 +51,53 @@ edge_color (cairo_t *cr, const CtxDagEdge *edge, const CtxDagEdgeRoute *route, g
     cairo_set_source_rgba (cr, 0.35, 0.35, 0.35, 0.7);
 }
 
-/* Pieces through virtual nodes are vertical: lines are far cheaper for cairo to stroke. */
-static void
-path_route (cairo_t *cr, const CtxDagPoint *p, guint n)
+static gboolean
+piece_visible (const View *view, const CtxDagPoint *p)
 {
+  double x0 = MIN (MIN (p[0].x, p[1].x), MIN (p[2].x, p[3].x));
+  double x1 = MAX (MAX (p[0].x, p[1].x), MAX (p[2].x, p[3].x));
+  double y0 = MIN (MIN (p[0].y, p[1].y), MIN (p[2].y, p[3].y));
+  double y1 = MAX (MAX (p[0].y, p[1].y), MAX (p[2].y, p[3].y));
+
+  return visible (view, x0, y0, x1 - x0, y1 - y0);
+}
+
+/* Pieces outside the view are skipped (long edges cross far more than the screen).
+ * Pieces through virtual nodes are vertical, and far out a curve across one gap is a few
+ * pixels: both are drawn as lines, which cairo strokes far faster, and runs of vertical
+ * lines as one. */
+static void
+path_route (cairo_t *cr, const CtxDagPoint *p, guint n, const View *view, gboolean coarse)
+{
+  gboolean pending = FALSE;  /* a vertical line to (px, py) not yet emitted */
+  double px = 0, py = 0;
+
   cairo_move_to (cr, p[0].x, p[0].y);
   for (guint i = 1; i + 2 < n; i += 3)
     {
-      if (p[i - 1].x == p[i].x && p[i].x == p[i + 1].x && p[i + 1].x == p[i + 2].x)
-        cairo_line_to (cr, p[i + 2].x, p[i + 2].y);
+      const CtxDagPoint *q = &p[i - 1];
+      gboolean straight = coarse || (q[0].x == q[1].x && q[1].x == q[2].x && q[2].x == q[3].x);
+
+      if (pending && !(straight && q[3].x == px))
+        {
+          cairo_line_to (cr, px, py);
+          pending = FALSE;
+        }
+      if (!piece_visible (view, q))
+        cairo_move_to (cr, q[3].x, q[3].y);
+      else if (straight && q[0].x == q[3].x)
+        {
+          pending = TRUE;
+          px = q[3].x;
+          py = q[3].y;
+        }
+      else if (straight)
+        cairo_line_to (cr, q[3].x, q[3].y);
       else
-        cairo_curve_to (cr, p[i].x, p[i].y, p[i + 1].x, p[i + 1].y, p[i + 2].x, p[i + 2].y);
+        cairo_curve_to (cr, q[1].x, q[1].y, q[2].x, q[2].y, q[3].x, q[3].y);
     }
+  if (pending)
+    cairo_line_to (cr, px, py);
 }
 
 static gboolean
@@ -184,7 +219,7 @@ draw_edges (const CtxDagScene *scene, cairo_t *cr, const CtxDagDrawState *state,
       /* Dashing is costly and invisible when zoomed far out; colour still tells. */
       if ((edge->link || routes[e].back || routes[e].self_loop) && state->scale >= DETAIL_MIN_SCALE)
         cairo_set_dash (cr, (double[]) { 6 / state->scale, 4 / state->scale }, 2, 0);
-      path_route (cr, p, n);
+      path_route (cr, p, n, view, state->scale < DETAIL_MIN_SCALE);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
       if (state->scale >= DETAIL_MIN_SCALE)

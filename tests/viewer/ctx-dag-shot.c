@@ -5,6 +5,7 @@
  *                [--span ID] [--size WxH] [--dark] [--time] */
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "ctx-dag-view.h"
 
@@ -40,7 +41,17 @@ save (GtkWidget *window, GdkPaintable *paintable, const char *out)
   gdk_texture_save_to_png (texture, out);
 }
 
-/* Exports (everything drawn, plus PNG encoding) at fit and zoomed in. */
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Exports (everything drawn, plus PNG encoding) at fit and zoomed in, in CPU time of this
+ * thread (the machine may be shared). */
 static void
 print_draw_time (CtxDagView *view, const char *out)
 {
@@ -48,14 +59,14 @@ print_draw_time (CtxDagView *view, const char *out)
 
   for (int zoomed = 0; zoomed < 2; zoomed++)
     {
-      gint64 t0 = g_get_monotonic_time ();
+      double t0 = cpu_ms ();
 
       if (zoomed)
         ctx_dag_view_set_zoom (view, 1.0);
       if (!ctx_dag_view_export (view, path, NULL))
         g_error ("export failed");
-      g_print ("{\"zoom\":%.3f,\"nodes\":%u,\"export_ms\":%.1f}\n", ctx_dag_view_get_zoom (view),
-               ctx_dag_view_get_n_nodes (view), (g_get_monotonic_time () - t0) / 1e3);
+      g_print ("{\"zoom\":%.3f,\"nodes\":%u,\"export_cpu_ms\":%.1f}\n", ctx_dag_view_get_zoom (view),
+               ctx_dag_view_get_n_nodes (view), cpu_ms () - t0);
     }
   g_unlink (path);
 }
