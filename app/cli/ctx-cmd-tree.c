@@ -69,7 +69,7 @@ print_span (Tree *t, guint32 i, int level)
 
   printf ("%*s%s  %s%s  #%" G_GINT64_FORMAT "\n", 2 * level, "",
           ctx_trace_model_get_string (t->model, s->name), dur,
-          s->status == 2 ? "  [error]" : "", s->id);
+          s->status == 2 ? "  [error]" : "", ctx_trace_model_get_span_id (t->model, i));
 }
 
 typedef struct

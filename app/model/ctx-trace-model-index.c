@@ -2,7 +2,8 @@
  * parents, lane rows and children.
  *
  * Nothing here is keyed by a hash of millions of entries: spans are kept in id order, so a
- * parent is found by binary search (or in one step when ids are dense, the common case). */
+ * parent is found by binary search over the runs of consecutive ids (one step when ids are
+ * dense, the common case). */
 #include "ctx-trace-model-private.h"
 
 guint32
@@ -22,33 +23,118 @@ ctx_id_index_lookup (GArray *ids, gint64 id)
   return lo < ids->len && v[lo].id == id ? v[lo].index : CTX_NONE;
 }
 
-static guint32
-find_id_in (const CtxSpan *spans, guint n, gint64 id)
+void
+ctx_id_runs_init (CtxIdRuns *runs)
 {
-  guint lo = 0, hi = n;
+  runs->runs = g_array_new (FALSE, FALSE, sizeof (CtxIdRun));
+  runs->n = 0;
+}
 
-  if (n == 0)
-    return CTX_NONE;
-  /* Ids written by one library are dense: try the direct guess first. */
-  if (id >= spans[0].id && (guint64) id - (guint64) spans[0].id < n
-      && spans[(guint64) id - (guint64) spans[0].id].id == id)
-    return (guint32) ((guint64) id - (guint64) spans[0].id);
+void
+ctx_id_runs_clear (CtxIdRuns *runs)
+{
+  g_clear_pointer (&runs->runs, g_array_unref);
+  runs->n = 0;
+}
+
+static const CtxIdRun *
+last_run (const CtxIdRuns *runs)
+{
+  return runs->runs->len > 0 ? &g_array_index (runs->runs, CtxIdRun, runs->runs->len - 1) : NULL;
+}
+
+/* ids may take any int64 value in a crafted file: offsets are computed unsigned. */
+void
+ctx_id_runs_push (CtxIdRuns *runs, gint64 id)
+{
+  const CtxIdRun *last = last_run (runs);
+
+  if (last == NULL || id <= last->first_id
+      || (guint64) id - (guint64) last->first_id != runs->n - last->first_index)
+    g_array_append_val (runs->runs, ((CtxIdRun) { id, runs->n }));
+  runs->n++;
+}
+
+void
+ctx_id_runs_append (CtxIdRuns *dst, const CtxIdRuns *src)
+{
+  for (guint k = 0; k < src->runs->len; k++)
+    {
+      const CtxIdRun *r = &g_array_index (src->runs, CtxIdRun, k);
+      guint end = k + 1 < src->runs->len ? g_array_index (src->runs, CtxIdRun, k + 1).first_index
+                                         : src->n;
+
+      /* The first id continues dst's last run or starts one; the rest continue that. */
+      ctx_id_runs_push (dst, r->first_id);
+      dst->n += end - r->first_index - 1;
+    }
+}
+
+/* The run holding index: the last one starting at or before it. */
+static guint
+run_of_index (const CtxIdRuns *runs, guint32 index)
+{
+  const CtxIdRun *v = (const CtxIdRun *) (gpointer) runs->runs->data;
+  guint lo = 0, hi = runs->runs->len;
+
+  while (hi - lo > 1)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (v[mid].first_index <= index)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+gint64
+ctx_id_runs_get (const CtxIdRuns *runs, guint32 index)
+{
+  const CtxIdRun *r;
+
+  g_return_val_if_fail (index < runs->n, 0);
+  r = &g_array_index (runs->runs, CtxIdRun, run_of_index (runs, index));
+  return (gint64) ((guint64) r->first_id + (index - r->first_index));
+}
+
+guint32
+ctx_id_runs_find (const CtxIdRuns *runs, gint64 id)
+{
+  const CtxIdRun *v = (const CtxIdRun *) (gpointer) runs->runs->data;
+  guint lo = 0, hi = runs->runs->len, end;
+  guint64 offset;
+
+  /* The last run starting at or below id. */
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      if (spans[mid].id < id)
+      if (v[mid].first_id <= id)
         lo = mid + 1;
       else
         hi = mid;
     }
-  return lo < n && spans[lo].id == id ? lo : CTX_NONE;
+  if (lo == 0)
+    return CTX_NONE;
+  end = lo < runs->runs->len ? v[lo].first_index : runs->n;
+  offset = (guint64) id - (guint64) v[lo - 1].first_id;
+  return offset < end - v[lo - 1].first_index ? (guint32) (v[lo - 1].first_index + offset)
+                                              : CTX_NONE;
 }
 
 guint32
 ctx_trace_model_find_id (CtxTraceModel *self, gint64 id)
 {
   g_return_val_if_fail (CTX_IS_TRACE_MODEL (self), CTX_NONE);
-  return find_id_in (self->spans, self->n_spans, id);
+  return ctx_id_runs_find (&self->span_ids, id);
+}
+
+gint64
+ctx_trace_model_get_span_id (CtxTraceModel *self, guint32 span)
+{
+  g_return_val_if_fail (CTX_IS_TRACE_MODEL (self), 0);
+  g_return_val_if_fail (span < self->n_spans, 0);
+  return ctx_id_runs_get (&self->span_ids, span);
 }
 
 /* A child is "regular" when the lane-row walk of ctx_trace_model_child_sum finds it:
@@ -103,7 +189,7 @@ ctx_trace_model_resolve_pending (CtxTraceModel *self)
 
   for (guint i = 0; i < self->pending->len; i++)
     {
-      guint32 parent = find_id_in (self->spans, self->n_spans, v[i].parent_id);
+      guint32 parent = ctx_id_runs_find (&self->span_ids, v[i].parent_id);
       if (parent != CTX_NONE && parent != v[i].span)
         link_parent (self, v[i].span, parent);
       else
@@ -279,9 +365,10 @@ compare_child (gconstpointer a, gconstpointer b, gpointer data)
   const CtxSpan *spans = data;
   const CtxSpan *x = &spans[*(const guint32 *) a], *y = &spans[*(const guint32 *) b];
 
+  /* Then in id order, which is index order. */
   if (x->start_ns != y->start_ns)
     return x->start_ns < y->start_ns ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
+  return x < y ? -1 : x > y;
 }
 
 GArray *

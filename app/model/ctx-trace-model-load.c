@@ -316,7 +316,8 @@ static void
 finish_spans (CtxTraceModel *self, guint first, gboolean bulk, CtxScanResult *result)
 {
   if (self->n_spans > first)
-    self->last_span_id = MAX (self->last_span_id, self->spans[self->n_spans - 1].id);
+    self->last_span_id = MAX (self->last_span_id,
+                              ctx_id_runs_get (&self->span_ids, self->n_spans - 1));
   if (result->min_t <= result->max_t)
     {
       see_time (self, result->min_t);
@@ -343,8 +344,10 @@ ctx_trace_model_delta_start (CtxTraceModel *self, guint max_spans)
   CtxTraceDelta *delta;
 
   for (guint i = 0; i < self->open_spans->len; i++)
-    g_array_append_val (from.open_ids,
-                        self->spans[g_array_index (self->open_spans, guint32, i)].id);
+    {
+      gint64 id = ctx_id_runs_get (&self->span_ids, g_array_index (self->open_spans, guint32, i));
+      g_array_append_val (from.open_ids, id);
+    }
   delta = ctx_trace_delta_new (&from);
   g_array_unref (from.open_ids);
   return delta;
@@ -439,6 +442,7 @@ append_raw (CtxTraceModel *self, const CtxRawSpan *r, CtxScanResult *result)
   CtxSpan *s = &self->spans[index];
 
   ctx_trace_model_fill_span (self, s, r);
+  ctx_id_runs_push (&self->span_ids, r->id);
   result->min_t = MIN (result->min_t, s->start_ns);
   result->max_t = MAX (result->max_t, (s->flags & CTX_SPAN_OPEN) ? s->start_ns : s->end_ns);
   if (s->name == CTX_NONE || s->lane == CTX_NONE)

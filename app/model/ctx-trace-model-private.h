@@ -25,6 +25,20 @@ typedef struct
   guint32 index;
 } CtxIdIndex;
 
+/* Span ids by span index, as runs of consecutive ids: one run for a file the library wrote
+ * (ids are dense), a run per gap otherwise.  Spans are appended in id order. */
+typedef struct
+{
+  gint64 first_id;
+  guint32 first_index;
+} CtxIdRun;
+
+typedef struct
+{
+  GArray *runs;  /* CtxIdRun, by first_index (and so by first_id) */
+  guint n;       /* ids pushed: the next index */
+} CtxIdRuns;
+
 struct _CtxTraceModel
 {
   GObject parent_instance;
@@ -44,6 +58,7 @@ struct _CtxTraceModel
   CtxSpan *spans;
   guint n_spans;
   guint spans_alloc;
+  CtxIdRuns span_ids;    /* span index -> span.id, for the n_spans spans */
 
   GPtrArray *strings;    /* char*, index = CtxSpan.name */
   GArray *string_ids;    /* CtxIdIndex sorted by id */
@@ -217,6 +232,15 @@ void ctx_trace_model_clear_process (gpointer process);
 
 /* ctx-trace-model-index.c */
 guint32 ctx_id_index_lookup (GArray *ids, gint64 id);
+void ctx_id_runs_init (CtxIdRuns *runs);
+void ctx_id_runs_clear (CtxIdRuns *runs);
+/* The id of index runs->n. */
+void ctx_id_runs_push (CtxIdRuns *runs, gint64 id);
+/* src's ids after dst's (src's indices shifted by dst->n). */
+void ctx_id_runs_append (CtxIdRuns *dst, const CtxIdRuns *src);
+gint64 ctx_id_runs_get (const CtxIdRuns *runs, guint32 index);
+/* The index of id, or CTX_NONE. */
+guint32 ctx_id_runs_find (const CtxIdRuns *runs, gint64 id);
 void ctx_trace_model_index_span (CtxTraceModel *self, guint32 span, gboolean bulk);
 void ctx_trace_model_resolve_pending (CtxTraceModel *self);
 /* Flags and indexes spans from first on, once their parents are known. */

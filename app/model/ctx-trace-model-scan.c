@@ -36,6 +36,7 @@ typedef struct
   gboolean growable;      /* a single chunk may grow the array instead */
   GArray *pending;        /* CtxPendingParent, chunk-local span indices */
   GArray *misses;         /* ScanMiss, chunk-local */
+  CtxIdRuns ids;          /* span ids, chunk-local indices */
   gint64 min_t;
   gint64 max_t;
   gint *rows_done;
@@ -86,7 +87,6 @@ ctx_raw_span_read (CtxRawSpan *r, sqlite3_stmt *stmt)
 void
 ctx_trace_model_fill_span (CtxTraceModel *self, CtxSpan *s, const CtxRawSpan *r)
 {
-  s->id = r->id;
   s->start_ns = r->start_ns;
   s->flags = (r->bits & CTX_RAW_ATTRS) ? CTX_SPAN_HAS_ATTRS : 0;
   s->parent = CTX_NONE;
@@ -106,59 +106,37 @@ ctx_trace_model_fill_span (CtxTraceModel *self, CtxSpan *s, const CtxRawSpan *r)
 }
 
 static void
-fill_span (Chunk *c, sqlite3_stmt *stmt, CtxSpan *s, guint32 local, gint64 *parent_id)
+fill_span (Chunk *c, sqlite3_stmt *stmt, CtxSpan *s, guint32 local, CtxRawSpan *r)
 {
-  CtxRawSpan r;
-
-  ctx_raw_span_read (&r, stmt);
-  ctx_trace_model_fill_span (c->self, s, &r);
+  ctx_raw_span_read (r, stmt);
+  ctx_trace_model_fill_span (c->self, s, r);
+  ctx_id_runs_push (&c->ids, r->id);
   if (s->name == CTX_NONE || s->lane == CTX_NONE)
-    g_array_append_val (c->misses, ((ScanMiss) { local, r.name_id, r.thread_id }));
-  *parent_id = r.parent_id;
-}
-
-static guint32
-find_local (const CtxSpan *spans, guint n, gint64 id)
-{
-  guint lo = 0, hi = n;
-
-  if (n > 0 && id >= spans[0].id && (guint64) id - (guint64) spans[0].id < n
-      && spans[(guint64) id - (guint64) spans[0].id].id == id)
-    return (guint32) ((guint64) id - (guint64) spans[0].id);
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      if (spans[mid].id < id)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo < n && spans[lo].id == id ? lo : CTX_NONE;
+    g_array_append_val (c->misses, ((ScanMiss) { local, r->name_id, r->thread_id }));
 }
 
 static gboolean
 scan_row (Chunk *c, sqlite3_stmt *stmt)
 {
   guint32 local = c->count;
-  CtxSpan *first, *s;
-  gint64 parent_id;
+  CtxSpan *s;
+  CtxRawSpan r;
 
   if (!chunk_reserve (c))
     return FALSE;
-  first = c->self->spans + c->base;
-  s = first + local;
-  fill_span (c, stmt, s, local, &parent_id);
+  s = c->self->spans + c->base + local;
+  fill_span (c, stmt, s, local, &r);
   c->count++;
   c->min_t = MIN (c->min_t, s->start_ns);
   if (!(s->flags & CTX_SPAN_OPEN))
     c->max_t = MAX (c->max_t, s->end_ns);
   c->max_t = MAX (c->max_t, s->start_ns);
-  if (parent_id == CTX_RAW_NO_PARENT)
+  if (r.parent_id == CTX_RAW_NO_PARENT)
     return TRUE;
-  if (parent_id < s->id)
-    s->parent = find_local (first, local, parent_id);
+  if (r.parent_id < r.id)
+    s->parent = ctx_id_runs_find (&c->ids, r.parent_id);
   if (s->parent == CTX_NONE)
-    g_array_append_val (c->pending, ((CtxPendingParent) { local, parent_id }));
+    g_array_append_val (c->pending, ((CtxPendingParent) { local, r.parent_id }));
   return TRUE;
 }
 
@@ -242,6 +220,7 @@ chunk_init (Chunk *c, CtxTraceModel *self, const CtxDbGuard *guard, gint64 after
   c->capacity = (guint) MIN (range_size (after, until), G_MAXUINT);
   c->pending = g_array_new (FALSE, FALSE, sizeof (CtxPendingParent));
   c->misses = g_array_new (FALSE, FALSE, sizeof (ScanMiss));
+  ctx_id_runs_init (&c->ids);
   c->min_t = G_MAXINT64;
   c->max_t = G_MININT64;
   if (first)
@@ -253,6 +232,7 @@ chunk_clear (Chunk *c)
 {
   g_array_unref (c->pending);
   g_array_unref (c->misses);
+  ctx_id_runs_clear (&c->ids);
   g_clear_error (&c->error);
 }
 
@@ -274,6 +254,7 @@ chunk_merge (CtxTraceModel *self, Chunk *c, guint dest, CtxScanResult *result)
       g_array_append_val (self->pending, p);
     }
   self->n_spans = dest + c->count;
+  ctx_id_runs_append (&self->span_ids, &c->ids);
   for (guint i = 0; i < c->misses->len; i++)
     {
       ScanMiss m = g_array_index (c->misses, ScanMiss, i);

@@ -13,7 +13,7 @@
 G_DEFINE_QUARK (ctx-trace-error-quark, ctx_trace_error)
 G_DEFINE_FINAL_TYPE (CtxTraceModel, ctx_trace_model, G_TYPE_OBJECT)
 
-G_STATIC_ASSERT (sizeof (CtxSpan) == 40);
+G_STATIC_ASSERT (sizeof (CtxSpan) == 32);
 
 static void
 ctx_trace_model_finalize (GObject *object)
@@ -26,6 +26,7 @@ ctx_trace_model_finalize (GObject *object)
     ctx_trace_db_close (self->live_db);
   g_free (self->path);
   g_free (self->spans);
+  ctx_id_runs_clear (&self->span_ids);
   g_ptr_array_unref (self->strings);
   g_array_unref (self->string_ids);
   g_array_unref (self->processes);
@@ -48,6 +49,7 @@ static void
 ctx_trace_model_init (CtxTraceModel *self)
 {
   g_rw_lock_init (&self->lock);
+  ctx_id_runs_init (&self->span_ids);
   self->strings = g_ptr_array_new_with_free_func (g_free);
   self->string_ids = g_array_new (FALSE, FALSE, sizeof (CtxIdIndex));
   self->unknown_name = CTX_NONE;
@@ -434,7 +436,7 @@ ctx_trace_model_fetch_details (CtxTraceModel *self, guint32 span, GError **error
 
   g_return_val_if_fail (CTX_IS_TRACE_MODEL (self), NULL);
   g_return_val_if_fail (span < self->n_spans, NULL);
-  id = self->spans[span].id;
+  id = ctx_id_runs_get (&self->span_ids, span);
   details->events = g_ptr_array_new_with_free_func (ctx_event_free);
   details->self_ns = MAX (0, ctx_span_duration (&self->spans[span])
                              - ctx_trace_model_child_sum (self, span, &details->n_children));

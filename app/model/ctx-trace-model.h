@@ -38,12 +38,13 @@ typedef enum
   CTX_SPAN_INVALID_TIME = 1 << 4,  /* end < start in the file (drawn as zero length) */
 } CtxSpanFlags;
 
-/* 40 bytes per span. */
+/* 32 bytes per span.  The span's id in the file is not stored here: spans are kept in id
+ * order and ids are dense in files the library writes, so the model keeps only the runs of
+ * consecutive ids (ctx_trace_model_get_span_id). */
 typedef struct
 {
   gint64 start_ns;  /* absolute, ns since the epoch */
   gint64 end_ns;    /* absolute; for open spans the latest timestamp seen in the file */
-  gint64 id;        /* span.id in the file */
   guint32 parent;   /* index of the parent in the model, or CTX_NONE */
   guint32 name;     /* index into the model's strings (ctx_trace_model_get_string) */
   guint32 lane;     /* index of its thread's lane */
@@ -138,6 +139,8 @@ gint64 ctx_trace_model_get_start_ns (CtxTraceModel *self);
 gint64 ctx_trace_model_get_end_ns (CtxTraceModel *self);
 /* Index of the span with this file id, or CTX_NONE. */
 guint32 ctx_trace_model_find_id (CtxTraceModel *self, gint64 id);
+/* span.id in the file of the span at this index (spans are in id order). */
+gint64 ctx_trace_model_get_span_id (CtxTraceModel *self, guint32 span);
 
 /* Children of span on any thread, in start order (guint32 span indices; g_array_unref). */
 GArray *ctx_trace_model_get_children (CtxTraceModel *self, guint32 span);

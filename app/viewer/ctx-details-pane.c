@@ -102,7 +102,7 @@ show_place (CtxDetailsPane *self,
   g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, p->pid);
   g_autofree char *thread = g_strdup_printf (_("%s (tid %s)"), lname, tid);
   g_autofree char *process = g_strdup_printf (_("%s (pid %s)"), pname, pid);
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, ctx_trace_model_get_span_id (model, (guint32) (s - ctx_trace_model_get_spans (model))));
   static const char *statuses[] = { N_("unset"), N_("ok"), N_("error") };
 
   set_value (self, ROW_THREAD, thread);

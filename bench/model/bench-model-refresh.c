@@ -134,7 +134,7 @@ measure (const char *path, guint batch, guint ticks)
   sqlite3_open_v2 (path, &reader, SQLITE_OPEN_READONLY, NULL);
   for (guint k = 0; k < ticks; k++)
     {
-      gint64 last = ctx_trace_model_get_spans (model)[ctx_trace_model_get_n_spans (model) - 1].id;
+      gint64 last = ctx_trace_model_get_span_id (model, ctx_trace_model_get_n_spans (model) - 1);
       gboolean changed = FALSE;
       double ms, b;
       gint64 t0;

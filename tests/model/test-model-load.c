@@ -120,7 +120,7 @@ test_small_structure (Fixture *f, gconstpointer data)
   s = ctx_trace_model_get_spans (model);
   g_assert_cmpuint (ctx_trace_model_get_n_spans (model), ==, 8);
   for (guint i = 0; i < 8; i++)
-    g_assert_cmpint (s[i].id, ==, i + 1);
+    g_assert_cmpint (ctx_trace_model_get_span_id (model, i), ==, i + 1);
   g_assert_cmpstr (ctx_trace_model_get_string (model, s[0].name), ==, "main");
   g_assert_cmpuint (s[1].name, ==, s[2].name);
   g_assert_cmpuint (s[0].parent, ==, CTX_NONE);
@@ -257,6 +257,93 @@ test_open_span_process_end (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ctx_trace_model_get_n_open_spans (model), ==, 2);
 }
 
+/* Ids in runs of five with gaps of five, over a range wide enough for the parallel scan
+ * (its chunks split the id range; attributes make the file big enough for it to trust it): ids and parents come back for every span, the gaps are
+ * not found, and a refresh appends more runs after a gap. */
+#define SPARSE_N 120000
+
+static gint64
+sparse_id (guint i)
+{
+  return 10 + i + 5 * (gint64) (i / 5);
+}
+
+static void
+write_sparse (CtxGen *gen, guint first, guint n)
+{
+  for (guint i = first; i < first + n; i++)
+    {
+      guint root = i - i % 5;
+      /* Every 1000th run's root hangs under a root written 30000 spans before (in another
+       * chunk of the scan at times). */
+      gboolean far = i == root && root % 1000 == 0 && root >= 30000;
+      CtxGenSpan s = { .id = sparse_id (i), .thread_id = 1, .name = i == root ? "run" : "step",
+                       .start_ns = 1000 + (gint64) root * 100 + (i - root) * 10,
+                       .dur_ns = i == root ? 90 : 5, .depth = i == root ? 0 : 1,
+                       .attrs = "{\"args.n\":12345}" };
+
+      if (i != root)
+        s.parent_id = sparse_id (root);
+      else if (far)
+        s.parent_id = sparse_id (root - 30000);
+      ctx_gen_span (gen, &s);
+    }
+}
+
+static void
+assert_sparse (CtxTraceModel *model, guint n)
+{
+  const CtxSpan *s = ctx_trace_model_get_spans (model);
+
+  g_assert_cmpuint (ctx_trace_model_get_n_spans (model), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint root = i - i % 5;
+
+      g_assert_cmpint (ctx_trace_model_get_span_id (model, i), ==, sparse_id (i));
+      g_assert_cmpuint (ctx_trace_model_find_id (model, sparse_id (i)), ==, i);
+      if (i % 5 == 4)
+        g_assert_cmpuint (ctx_trace_model_find_id (model, sparse_id (i) + 1), ==, CTX_NONE);
+      if (i != root)
+        g_assert_cmpuint (s[i].parent, ==, root);
+      else if (root % 1000 == 0 && root >= 30000)
+        g_assert_cmpuint (s[i].parent, ==, root - 30000);
+      else
+        g_assert_cmpuint (s[i].parent, ==, CTX_NONE);
+    }
+  g_assert_cmpuint (ctx_trace_model_find_id (model, 9), ==, CTX_NONE);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, sparse_id (n - 1) + 1), ==, CTX_NONE);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, G_MININT64), ==, CTX_NONE);
+  g_assert_cmpuint (ctx_trace_model_find_id (model, G_MAXINT64), ==, CTX_NONE);
+}
+
+static void
+test_sparse_ids (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CtxTraceModel) model = NULL;
+  CtxGen *gen = ctx_gen_new (f->path, &error);
+  gboolean changed = FALSE;
+
+  g_assert_no_error (error);
+  ctx_gen_process (gen, 1, "p");
+  ctx_gen_thread (gen, 1, 1, "t");
+  write_sparse (gen, 0, SPARSE_N);
+  /* Rows in the main file, not the -wal: the scan sizes its chunks by the file's size. */
+  g_assert_true (ctx_gen_close (gen, FALSE, &error));
+  model = load_ok (f->path);
+  assert_sparse (model, SPARSE_N);
+
+  gen = ctx_gen_open (f->path, &error);
+  g_assert_no_error (error);
+  write_sparse (gen, SPARSE_N, 1000);
+  g_assert_true (ctx_gen_close (gen, TRUE, &error));
+  g_assert_true (ctx_trace_model_refresh (model, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_true (changed);
+  assert_sparse (model, SPARSE_N + 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -271,5 +358,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/model/load/open-span-process-end", Fixture, NULL, fixture_setup,
               test_open_span_process_end, fixture_teardown);
+  g_test_add ("/model/load/sparse-ids", Fixture, NULL, fixture_setup, test_sparse_ids,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -24,7 +24,7 @@ check_span_rows (CtxTraceModel *model, sqlite3 *db)
   for (; sqlite3_step (stmt) == SQLITE_ROW; i++)
     {
       const CtxLane *lane = ctx_trace_model_get_lane (model, s[i].lane);
-      g_assert_cmpint (s[i].id, ==, sqlite3_column_int64 (stmt, 0));
+      g_assert_cmpint (ctx_trace_model_get_span_id (model, i), ==, sqlite3_column_int64 (stmt, 0));
       g_assert_cmpint (lane->thread_id, ==, sqlite3_column_int64 (stmt, 2));
       g_assert_cmpstr (ctx_trace_model_get_string (model, s[i].name), ==,
                        (const char *) sqlite3_column_text (stmt, 3));
@@ -46,7 +46,7 @@ check_span_rows (CtxTraceModel *model, sqlite3 *db)
           n_orphans++;
         }
       else
-        g_assert_cmpint (s[s[i].parent].id, ==, sqlite3_column_int64 (stmt, 1));
+        g_assert_cmpint (ctx_trace_model_get_span_id (model, s[i].parent), ==, sqlite3_column_int64 (stmt, 1));
     }
   sqlite3_finalize (stmt);
   g_assert_cmpuint (i, ==, ctx_trace_model_get_n_spans (model));
@@ -86,17 +86,16 @@ static void
 check_children (CtxTraceModel *model, sqlite3 *db, guint32 span)
 {
   g_autoptr (GArray) children = ctx_trace_model_get_children (model, span);
-  const CtxSpan *s = ctx_trace_model_get_spans (model);
   sqlite3_stmt *stmt = NULL;
   guint k = 0;
 
   sqlite3_prepare_v2 (db, "SELECT id FROM span WHERE parent_id = ?1 ORDER BY start_ns, id",
                       -1, &stmt, NULL);
-  sqlite3_bind_int64 (stmt, 1, s[span].id);
+  sqlite3_bind_int64 (stmt, 1, ctx_trace_model_get_span_id (model, span));
   for (; sqlite3_step (stmt) == SQLITE_ROW; k++)
     {
       g_assert_cmpuint (k, <, children->len);
-      g_assert_cmpint (s[g_array_index (children, guint32, k)].id, ==,
+      g_assert_cmpint (ctx_trace_model_get_span_id (model, g_array_index (children, guint32, k)), ==,
                        sqlite3_column_int64 (stmt, 0));
     }
   sqlite3_finalize (stmt);
@@ -138,7 +137,6 @@ check_search (CtxTraceModel *model, sqlite3 *db, const CtxSearchQuery *query, co
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) found = ctx_trace_model_search (model, query, NULL, &error);
-  const CtxSpan *s = ctx_trace_model_get_spans (model);
   sqlite3_stmt *stmt = NULL;
   guint k = 0;
 
@@ -147,7 +145,8 @@ check_search (CtxTraceModel *model, sqlite3 *db, const CtxSearchQuery *query, co
   for (; sqlite3_step (stmt) == SQLITE_ROW; k++)
     {
       g_assert_cmpuint (k, <, found->len);
-      g_assert_cmpint (s[g_array_index (found, guint32, k)].id, ==, sqlite3_column_int64 (stmt, 0));
+      g_assert_cmpint (ctx_trace_model_get_span_id (model, g_array_index (found, guint32, k)), ==,
+                       sqlite3_column_int64 (stmt, 0));
     }
   sqlite3_finalize (stmt);
   g_assert_cmpuint (k, ==, found->len);
