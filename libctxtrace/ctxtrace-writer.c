@@ -15,9 +15,10 @@
 
 #define COMMIT_INTERVAL_NS 10000000
 #define COMMIT_MAX_ROWS 16384
-/* Rows the open batch may hold while the committer is behind; beyond, records wait in the
- * rings (and are dropped, counted, when those fill). */
-#define OPEN_MAX_ROWS (1 << 18)
+/* Rows waiting for the committer (open batch and sealed ones) while it is behind; beyond,
+ * records wait in the rings (and are dropped, counted, when those fill).  About 65 ms of
+ * spans at 1M/s: a bound on the latency a backlog adds. */
+#define PENDING_MAX_ROWS (1 << 16)
 #define POLL_BUSY_NS 1000000
 #define POLL_IDLE_NS 5000000
 #define MAX_CAPTURES 65536
@@ -178,9 +179,21 @@ adopt_new_rings (ct_writer_t *w)
   if (!atomic_exchange (&ct_state.rings_changed, 0))
     return;
   pthread_mutex_lock (&ct_state.lock);
+  /* The list is newest first; adopting oldest first drains threads in the order they
+   * started recording, so that rows (and ids) of a burst follow that order too. */
+  size_t n = 0;
   for (ct_ring_t *r = ct_state.rings; r != NULL; r = r->next)
-    if (thread_for_slot (w, r->slot) == NULL)
-      adopt_ring (w, r);
+    n += thread_for_slot (w, r->slot) == NULL;
+  for (size_t k = n; k-- > 0;)
+    {
+      size_t i = 0;
+      for (ct_ring_t *r = ct_state.rings; r != NULL; r = r->next)
+        if (thread_for_slot (w, r->slot) == NULL && i++ == k)
+          {
+            adopt_ring (w, r);
+            break;
+          }
+    }
   pthread_mutex_unlock (&ct_state.lock);
 }
 
@@ -670,20 +683,27 @@ retire_if_done (ct_writer_t *w, ct_thread_t *t)
 }
 
 /* One pass over all rings, repeated while records wait on other rings. */
+/* One pass over all rings, repeated while records wait on other rings.  all: a flush (or
+ * the end) is due, so everything the rings hold now is taken, past the usual bounds. */
 static size_t
-drain (ct_writer_t *w)
+drain (ct_writer_t *w, int all)
 {
-  size_t total = 0;
+  size_t total = 0, bound = COMMIT_MAX_ROWS * 4;
   int64_t now = ct_monotonic_ns ();
   adopt_new_rings (w);
-  while (w->open->n_inserts < OPEN_MAX_ROWS)
+  /* Whatever a ring held when the flush began is within its capacity of its tail, however
+   * fast its thread keeps recording. */
+  for (size_t i = 0; all && i < w->n_live; i++)
+    if (w->live[i]->ring != NULL)
+      bound += w->live[i]->ring->mask + 1;
+  while (all || w->open->n_inserts + w->rows_in_flight < PENDING_MAX_ROWS)
     {
       size_t n = 0;
       for (size_t i = 0; i < w->n_live; i++)
         if (w->live[i]->ring != NULL)
           n += process_ring (w, w->live[i], now);
       total += n;
-      if (n == 0 || total >= COMMIT_MAX_ROWS * 4)
+      if (n == 0 || total >= bound)
         break;
     }
   for (size_t i = 0; i < w->n_live; i++)
@@ -752,6 +772,7 @@ apply_completed (ct_writer_t *w)
   for (ct_batch_t *b = list; b != NULL; b = b->next)
     {
       fix_refs (w, b);
+      w->rows_in_flight -= b->n_inserts;
       if (b->flush_ticket > ticket)
         ticket = b->flush_ticket;
       w->n_acked = b->number;
@@ -854,10 +875,12 @@ seal (ct_writer_t *w, uint64_t flush_ticket)
   /* The next batch needs memory before this one goes: on failure nothing is sealed. */
   w->next_seq = next_seq;
   w->n_sealed++;
+  w->rows_in_flight += b->n_inserts;
   ct_batch_t *fresh = new_batch (w);
   if (fresh == NULL)
     {
       w->n_sealed--;
+      w->rows_in_flight -= b->n_inserts;
       w->next_seq = b->first_seq;
       memcpy (b->counters, counters, sizeof counters);
       return 0;
@@ -951,7 +974,7 @@ cycle (ct_writer_t *w, uint64_t flush_target)
   else
     {
       ct_clock_update (&w->clock);
-      n = drain (w);
+      n = drain (w, flush_target > w->flush_sealed);
     }
   maybe_seal (w, flush_target);
   return n;

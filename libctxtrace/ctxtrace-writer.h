@@ -13,7 +13,7 @@
 #define CT_LATENCY_SAMPLES 4096
 
 /* Spans per multi-row INSERT statement. */
-#define CT_INSERT_ROWS 32
+#define CT_INSERT_ROWS 128
 
 /* References to spans.  > 0: a span id in the file.  < 0: -seq of a span whose row is not
  * committed yet: every reserved row gets the next sequence number (1, 2, ...) of the
@@ -190,6 +190,7 @@ struct ct_writer
   sqlite3_stmt *st_json_valid;
   ct_batch_t *open;      /* the batch being built */
   uint64_t n_sealed, n_acked, next_seq, flush_sealed;
+  size_t rows_in_flight; /* inserts of sealed batches not yet taken back */
   int64_t last_seal_ns;
   int64_t seal_due_ns;   /* when the open batch became due, 0 if not (see young_rows) */
   ct_thread_t **threads; /* by slot */

@@ -62,24 +62,35 @@ main (void)
 
   ctxtrace_stats_t stats;
   ctxtrace_get_stats (&stats);
-  CHECK_EQ_INT ((long long) stats.filtered_spans, 2001);
-  CHECK_EQ_INT ((long long) stats.committed_spans, 3);
   ctxtrace_stop ();
 
   sqlite3 *db = ct_test_open (path);
   CHECK_EQ_STR (ct_test_text (db, "PRAGMA integrity_check"), "ok");
-  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 3);
-  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span s JOIN string n ON n.id = s.name_id"
-                                 " WHERE n.value LIKE 'short%' OR n.value = 'brief'"), 0);
-  CHECK_EQ_INT (ct_test_int (db, "SELECT min(dur_ns) >= 1000000 FROM span"), 1);
+  /* A "short" span only stays if it really lasted 1 ms (its thread was preempted inside
+   * it, which happens on a loaded machine): nothing under the minimum is in the file. */
+  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE dur_ns < 1000000"), 0);
+  long long kept_short = ct_test_int (db, "SELECT count(*) FROM span s JOIN string n"
+                                          " ON n.id = s.name_id WHERE n.value LIKE 'short%'"
+                                          " OR n.value = 'brief'");
+  CHECK (kept_short < 20);
+  CHECK_EQ_INT ((long long) stats.filtered_spans + kept_short, 2001);
+  CHECK_EQ_INT ((long long) stats.committed_spans, 3 + kept_short);
+  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 3 + kept_short);
   long long root_id = ct_test_int (db, "SELECT s.id FROM span s JOIN string n ON n.id = s.name_id"
                                        " WHERE n.value = 'root'");
-  /* "long" and the other thread's span hang under root (the latter in place of "brief"). */
-  snprintf (sql, sizeof sql, "SELECT count(*) FROM span WHERE parent_id = %lld", root_id);
-  CHECK_EQ_INT (ct_test_int (db, sql), 2);
-  /* The event of the discarded span is kept, on root. */
+  long long brief_id = ct_test_int (db, "SELECT coalesce(max(s.id), -1) FROM span s JOIN string n"
+                                        " ON n.id = s.name_id WHERE n.value = 'brief'");
+  /* "long" hangs under root; the other thread's span and the event under "brief", or, with
+   * "brief" discarded, under root in its place. */
+  long long owner = brief_id > 0 ? brief_id : root_id;
+  snprintf (sql, sizeof sql, "SELECT count(*) FROM span s JOIN string n ON n.id = s.name_id"
+                             " WHERE n.value = 'long' AND s.parent_id = %lld", root_id);
+  CHECK_EQ_INT (ct_test_int (db, sql), 1);
+  snprintf (sql, sizeof sql, "SELECT count(*) FROM span s JOIN string n ON n.id = s.name_id"
+                             " WHERE n.value = 'worker-long' AND s.parent_id = %lld", owner);
+  CHECK_EQ_INT (ct_test_int (db, sql), 1);
   snprintf (sql, sizeof sql, "SELECT count(*) FROM event e JOIN string n ON n.id = e.name_id"
-                             " WHERE n.value = 'in-brief' AND e.span_id = %lld", root_id);
+                             " WHERE n.value = 'in-brief' AND e.span_id = %lld", owner);
   CHECK_EQ_INT (ct_test_int (db, sql), 1);
   sqlite3_close (db);
 
