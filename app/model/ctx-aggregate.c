@@ -45,6 +45,17 @@ node_key (guint32 name, guint32 lane)
   return (gpointer) (guintptr) (((guint64) lane << 32) | name);
 }
 
+/* Keys pack two 32-bit values into a pointer; g_direct_hash keeps only the low half, so
+ * every edge into one callee (or every lane of one name) would share a bucket. */
+static guint
+packed_hash (gconstpointer key)
+{
+  guint64 k = (guint64) (guintptr) key;
+  k ^= k >> 29;
+  k *= G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  return (guint) (k >> 32);
+}
+
 static gboolean
 in_scope (const Scope *scope, const CtxSpan *s)
 {
@@ -171,7 +182,7 @@ make_edge (const CtxNameStats *caller, const CtxNameStats *callee)
 static void
 count_edges (const Scope *scope, const CtxNameStats *acc, GArray *edges)
 {
-  g_autoptr (GHashTable) index = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GHashTable) index = g_hash_table_new (packed_hash, g_direct_equal);
 
   for (guint i = 0; i < scope->n; i++)
     {
@@ -233,7 +244,7 @@ aggregate_new (CtxNameStats *acc, guint n_nodes, GArray *edges)
     if (acc[s].count > 0)
       g_array_append_val (self->names, acc[s]);
   g_array_sort (self->names, compare_total);
-  self->by_key = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->by_key = g_hash_table_new (packed_hash, g_direct_equal);
   for (guint k = 0; k < self->names->len; k++)
     {
       const CtxNameStats *st = &g_array_index (self->names, CtxNameStats, k);
@@ -248,7 +259,7 @@ aggregate_new (CtxNameStats *acc, guint n_nodes, GArray *edges)
 static guint32 *
 lane_nodes (const Scope *scope, GArray *node_names)
 {
-  g_autoptr (GHashTable) index = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GHashTable) index = g_hash_table_new (packed_hash, g_direct_equal);
   guint32 *node = g_new (guint32, MAX (scope->n, 1));
 
   for (guint i = 0; i < scope->n; i++)
