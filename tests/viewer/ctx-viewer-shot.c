@@ -50,6 +50,7 @@ main (int argc, char *argv[])
   gboolean dark = FALSE;
   char *size = NULL;
   char *search = NULL;
+  char *view = NULL;
   int width = 1400, height = 860;
   GOptionEntry entries[] = {
     { "select", 0, 0, G_OPTION_ARG_INT64, &select_id, "Select the span with this id", "ID" },
@@ -57,6 +58,7 @@ main (int argc, char *argv[])
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Window size", "WxH" },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Search span names", "TEXT" },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &view, "Show this view (flame, dag, aggregated, sandwich, stats)", "VIEW" },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("OUT.png FILE.db");
@@ -101,6 +103,11 @@ main (int argc, char *argv[])
     }
   if (session != NULL && select_id != 0)
     ctx_session_set_selected (session, ctx_trace_model_find_id (ctx_session_get_model (session), select_id));
+  if (view != NULL)
+    {
+      ctx_window_set_view (win, view);
+      spin (1500); /* the views compute off the main thread */
+    }
   spin (300);
   save (GTK_WIDGET (win), argv[1]);
   gtk_window_destroy (GTK_WINDOW (win));
