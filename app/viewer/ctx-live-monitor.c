@@ -165,7 +165,10 @@ apply (CtxLiveMonitor *self, CtxTraceDelta *delta)
   g_array_append_val (self->stats.tick_us, spent);
   g_array_append_val (self->stats.tick_spans, n);
   update_writing (self);
-  if (more || self->again)
+  /* While rows arrive, check again after the interval without waiting for a file event:
+   * GIO coalesces a file's events over its rate limit, and one may come just after the
+   * check that read the last rows. */
+  if (more || self->again || n > 0)
     schedule (self, more ? 0 : self->interval_ms);
   self->again = FALSE;
 }
@@ -254,8 +257,11 @@ watch (CtxLiveMonitor *self,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   GFileMonitor *monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, NULL);
 
-  if (monitor != NULL)
-    g_signal_connect_object (monitor, "changed", G_CALLBACK (on_file_changed), self, 0);
+  if (monitor == NULL)
+    return NULL;
+  /* GIO's default (800 ms) would delay a change past our own rate limit. */
+  g_file_monitor_set_rate_limit (monitor, CTX_LIVE_MIN_INTERVAL_MS);
+  g_signal_connect_object (monitor, "changed", G_CALLBACK (on_file_changed), self, 0);
   return monitor;
 }
 

@@ -192,6 +192,14 @@ test_writer (void)
   /* New spans reach the model, and following keeps the end of the trace in view. */
   grows = (Grows) { model, ctx_trace_model_get_n_spans (model) };
   iterate_until (model_grew, &grows);
+  /* While rows arrive, refreshes come about every CTX_LIVE_MIN_INTERVAL_MS, not at GIO's
+   * default file-event rate limit (800 ms) or the backup poll (1 s). */
+  {
+    guint before = ctx_live_monitor_get_stats (live)->n_refreshes;
+
+    spin (1000);
+    g_assert_cmpuint (ctx_live_monitor_get_stats (live)->n_refreshes - before, >=, 8);
+  }
   ctx_session_get_visible (session, &start, &end);
   g_assert_cmpfloat (end, >=, ctx_session_get_duration (session));
   g_assert_cmpuint (ctx_session_get_selected (session), ==, root);
