@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "ctx-trace-model-private.h"
+#include "ctx-span-range.h"
 
 #define CANCEL_CHECK_MASK 0xfffff
 
@@ -45,39 +45,16 @@ node_key (guint32 name, guint32 lane)
   return (gpointer) (guintptr) (((guint64) lane << 32) | name);
 }
 
-/* Keys pack two 32-bit values into a pointer; g_direct_hash keeps only the low half, so
- * every edge into one callee (or every lane of one name) would share a bucket. */
-static guint
-packed_hash (gconstpointer key)
-{
-  guint64 k = (guint64) (guintptr) key;
-  k ^= k >> 29;
-  k *= G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  return (guint) (k >> 32);
-}
-
 static gboolean
 in_scope (const Scope *scope, const CtxSpan *s)
 {
-  if (!scope->ranged)
-    return TRUE;
-  if (s->start_ns >= scope->t0 && s->start_ns < scope->t1)
-    return TRUE;
-  return s->start_ns < scope->t0 && s->end_ns > scope->t0;
+  return ctx_span_in_range (s, scope->ranged, scope->t0, scope->t1);
 }
 
 static gint64
 clipped (const Scope *scope, const CtxSpan *s)
 {
-  gint64 lo, hi, r;
-
-  if (!scope->ranged)
-    return ctx_span_duration (s);
-  lo = MAX (s->start_ns, scope->t0);
-  hi = MIN (s->end_ns, scope->t1);
-  if (hi <= lo)
-    return 0;
-  return __builtin_sub_overflow (hi, lo, &r) ? G_MAXINT64 : r;
+  return ctx_span_clipped_duration (s, scope->ranged, scope->t0, scope->t1);
 }
 
 /* self[i] = duration of i minus its in-scope children's. */
@@ -182,7 +159,7 @@ make_edge (const CtxNameStats *caller, const CtxNameStats *callee)
 static void
 count_edges (const Scope *scope, const CtxNameStats *acc, GArray *edges)
 {
-  g_autoptr (GHashTable) index = g_hash_table_new (packed_hash, g_direct_equal);
+  g_autoptr (GHashTable) index = g_hash_table_new (ctx_packed_key_hash, g_direct_equal);
 
   for (guint i = 0; i < scope->n; i++)
     {
@@ -244,7 +221,7 @@ aggregate_new (CtxNameStats *acc, guint n_nodes, GArray *edges)
     if (acc[s].count > 0)
       g_array_append_val (self->names, acc[s]);
   g_array_sort (self->names, compare_total);
-  self->by_key = g_hash_table_new (packed_hash, g_direct_equal);
+  self->by_key = g_hash_table_new (ctx_packed_key_hash, g_direct_equal);
   for (guint k = 0; k < self->names->len; k++)
     {
       const CtxNameStats *st = &g_array_index (self->names, CtxNameStats, k);
@@ -259,7 +236,7 @@ aggregate_new (CtxNameStats *acc, guint n_nodes, GArray *edges)
 static guint32 *
 lane_nodes (const Scope *scope, GArray *node_names)
 {
-  g_autoptr (GHashTable) index = g_hash_table_new (packed_hash, g_direct_equal);
+  g_autoptr (GHashTable) index = g_hash_table_new (ctx_packed_key_hash, g_direct_equal);
   guint32 *node = g_new (guint32, MAX (scope->n, 1));
 
   for (guint i = 0; i < scope->n; i++)

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "ctx-trace-model-private.h"
+#include "ctx-span-range.h"
 
 /* Per-span resolution states beside real node indices. */
 #define UNSET (G_MAXUINT32 - 1)
@@ -45,35 +45,13 @@ typedef struct
 static gboolean
 in_scope (const Builder *b, const CtxSpan *s)
 {
-  if (!b->ranged)
-    return TRUE;
-  if (s->start_ns >= b->t0 && s->start_ns < b->t1)
-    return TRUE;
-  return s->start_ns < b->t0 && s->end_ns > b->t0;
+  return ctx_span_in_range (s, b->ranged, b->t0, b->t1);
 }
 
 static gint64
 clipped (const Builder *b, const CtxSpan *s)
 {
-  gint64 lo, hi, r;
-
-  if (!b->ranged)
-    return ctx_span_duration (s);
-  lo = MAX (s->start_ns, b->t0);
-  hi = MIN (s->end_ns, b->t1);
-  if (hi <= lo)
-    return 0;
-  return __builtin_sub_overflow (hi, lo, &r) ? G_MAXINT64 : r;
-}
-
-/* Keys pack (parent node, name) into 64 bits: g_direct_hash would keep only the low half
- * (the name), putting every node of a name in one bucket. */
-static guint
-key_hash (gconstpointer key)
-{
-  guint64 k = (guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-
-  return (guint) (k >> 32);
+  return ctx_span_clipped_duration (s, b->ranged, b->t0, b->t1);
 }
 
 static guint32
@@ -329,7 +307,7 @@ static CtxCallstackTree *
 build_locked (Builder *b, GCancellable *cancellable)
 {
   g_autoptr (GArray) nodes = g_array_new (FALSE, FALSE, sizeof (CtxCallNode));
-  g_autoptr (GHashTable) children = g_hash_table_new (key_hash, g_direct_equal);
+  g_autoptr (GHashTable) children = g_hash_table_new (ctx_packed_key_hash, g_direct_equal);
   g_autofree guint32 *state = g_new (guint32, MAX (b->n, 1));
   CtxCallstackTree *self;
 
