@@ -1,7 +1,7 @@
 /* bench-live: how soon a span a program records is on the viewer's screen, and what each
  * live refresh costs the viewer's main loop (issue 6).
  *
- *   bench-live [--rate 100000] [--seconds 4] [--keep-going]     (needs a display: xvfb-run)
+ *   bench-live [--rate 100000] [--seconds 4] [--shot FILE.png]     (needs a display: xvfb-run)
  *
  * A writer process (this program again, linking libctxtrace) records RATE spans/s: roots
  * with nine children each, paced every millisecond.  The library commits them every
@@ -394,6 +394,23 @@ loadavg (void)
   return g_ascii_strtod (text, NULL);
 }
 
+/* The window as the last frame drew it, to look at (--shot). */
+static void
+save_png (GtkWidget *widget, const char *out)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_texture_save_to_png (texture, out);
+}
+
 /* ---- Driving the main loop */
 
 static gboolean
@@ -543,7 +560,8 @@ print_result (Bench *b, Latencies *l, Ticks *a, Ticks *t, const char *writer_jso
 /* Phase one (default interval) measures latency; phase two (100 ms interval) ticks of
  * ~10k spans.  The first second after opening (the backlog) is not measured. */
 static void
-run (GtkApplication *app, const char *exe, const char *path, double rate, double seconds)
+run (GtkApplication *app, const char *exe, const char *path, double rate, double seconds,
+     const char *shot)
 {
   Writer w = spawn_writer (exe, path, rate, 2 * seconds + 1.5);
   Observer o = { g_strdup (path), { 0 }, g_array_new (FALSE, FALSE, sizeof (Commit)), 0, NULL };
@@ -587,6 +605,8 @@ run (GtkApplication *app, const char *exe, const char *path, double rate, double
     b.measuring = FALSE;
     ta = tick_stats (b.live, first);
   }
+  if (shot != NULL)
+    save_png (GTK_WIDGET (b.win), shot);
   spin (0.3);  /* the last arrivals get painted */
   ctx_live_monitor_set_interval (b.live, 100);
   spin (0.3);
@@ -620,11 +640,13 @@ int
 main (int argc, char **argv)
 {
   double rate = 100000, seconds = 4;
+  g_autofree char *shot = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GOptionContext) context = NULL;
   GOptionEntry entries[] = {
     { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate, "Spans per second the writer records", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Length of each measured phase", "S" },
+    { "shot", 0, 0, G_OPTION_ARG_FILENAME, &shot, "Save the window after phase one", "FILE.png" },
     { NULL },
   };
   g_autofree char *exe = NULL, *dir = NULL, *path = NULL;
@@ -652,7 +674,7 @@ main (int argc, char **argv)
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     g_error ("register: %s", error->message);
-  run (GTK_APPLICATION (app), exe, path, MAX (rate, 100), MAX (seconds, 1));
+  run (GTK_APPLICATION (app), exe, path, MAX (rate, 100), MAX (seconds, 1), shot);
   g_object_unref (app);
   {
     g_autofree char *wal = g_strconcat (path, "-wal", NULL);
