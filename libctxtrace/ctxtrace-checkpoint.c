@@ -8,6 +8,10 @@
 #include "ctxtrace-checkpoint.h"
 
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* Pages of WAL (4 KiB) after which the checkpointer is asked, and after which the writer
  * completes the checkpoint itself so that the WAL restarts from its beginning. */
@@ -28,6 +32,9 @@ static void *
 run (void *data)
 {
   ct_checkpointer_t *c = data;
+  prctl (PR_SET_NAME, "ctxtrace-ckpt", 0, 0, 0);
+  /* Copying the WAL back can wait; the traced program's threads come first. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
   pthread_mutex_lock (&c->lock);
   while (!c->stop)
     {
