@@ -358,6 +358,14 @@ ctx_window_set_exit_status (CtxWindow  *self,
   self->exit_status = g_strdup (status);
   if (self->session != NULL)
     update_subtitle (self);
+  /* The program is done: while following, show all of what it did (follow stays on, so the
+   * last commits still come into view). */
+  if (status != NULL && self->session != NULL && self->follow)
+    {
+      self->following = TRUE;
+      ctx_session_fit (self->session);
+      self->following = FALSE;
+    }
 }
 
 const char *
