@@ -269,14 +269,15 @@ classify_error (ct_writer_t *w, const char *path, char *err, size_t errlen)
 }
 
 /* Another process holds the write lock for one commit, a few ms at most: retry every
- * 500 us for up to 5 s, rather than SQLite's default back-off that sleeps up to 100 ms a
+ * 100 us for up to 5 s (often enough to catch the pause a busy committer leaves after each
+ * commit, see ctxtrace-commit.c), rather than SQLite's default back-off that sleeps up to 100 ms a
  * try (which would add tens of ms to every commit when processes share a file). */
 int
 ct_db_busy_retry (void *data, int count)
 {
   (void) data;
-  struct timespec ts = { 0, 500000 };
-  if (count >= 10000)
+  struct timespec ts = { 0, 100000 };
+  if (count >= 50000)
     return 0;
   nanosleep (&ts, NULL);
   return 1;

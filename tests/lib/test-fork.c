@@ -13,6 +13,7 @@
 #define CHILD_SPANS 10
 
 static atomic_int stop;
+static atomic_int running; /* threads past their start-up */
 static pid_t parent_pid;
 
 /* LeakSanitizer's exit-time scan costs each of the 100 children seconds under load, which
@@ -28,6 +29,7 @@ static void *
 busy (void *data)
 {
   (void) data;
+  int started = 0;
   while (!atomic_load (&stop))
     {
       for (int i = 0; i < 100; i++)
@@ -37,6 +39,8 @@ busy (void *data)
         }
       struct timespec ts = { 0, 200000 }; /* recording steadily, not flooding the writer */
       nanosleep (&ts, NULL);
+      if (!started)
+        atomic_fetch_add (&running, 1), started = 1;
     }
   return NULL;
 }
@@ -75,6 +79,14 @@ main (void)
   CHECK_EQ_INT (ctxtrace_start (path), 0);
   for (int i = 0; i < 3; i++)
     pthread_create (&threads[i], NULL, busy, NULL);
+  /* Fork once they are recording, not while they start: a thread being set up allocates
+   * inside the sanitizer runtime, whose allocator lock a child would inherit held (GCC 12's
+   * AddressSanitizer takes no lock around fork), and the child would hang in malloc. */
+  while (atomic_load (&running) < 3)
+    {
+      struct timespec ts = { 0, 1000000 };
+      nanosleep (&ts, NULL);
+    }
   int deadlocks = 0, failures = 0;
   for (int i = 0; i < FORKS; i++)
     {

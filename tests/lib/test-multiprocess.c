@@ -26,7 +26,10 @@ child (const char *path)
 {
   pthread_t t[2];
   if (ctxtrace_start (path) != 0)
-    _exit (3);
+    {
+      fprintf (stderr, "child: %s\n", ctxtrace_last_error ());
+      _exit (3);
+    }
   for (int i = 0; i < 2; i++)
     pthread_create (&t[i], NULL, work, NULL);
   for (int i = 0; i < 2; i++)
@@ -50,6 +53,10 @@ main (void)
     {
       int status = 0;
       waitpid (pids[i], &status, 0);
+      if (!(WIFEXITED (status) && WEXITSTATUS (status) == 0))
+        fprintf (stderr, "child %d: %s %d (3: start failed, 4: spans dropped)\n", i,
+                 WIFEXITED (status) ? "exit status" : "signal",
+                 WIFEXITED (status) ? WEXITSTATUS (status) : WTERMSIG (status));
       CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
     }
   sqlite3 *db = ct_test_open (path);
