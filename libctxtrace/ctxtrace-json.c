@@ -117,7 +117,15 @@ ct_json_double (ct_buf_t *b, double v)
     ct_buf_append (b, v > 0 ? "\"Infinity\"" : "\"-Infinity\"", v > 0 ? 10 : 11);
   else
     {
-      int n = snprintf (tmp, sizeof tmp, "%.17g", v);
+      /* The shortest of 15, 16 or 17 digits that reads back as the same double: 0.2 rather
+       * than 0.20000000000000001. */
+      int n = 0;
+      for (int digits = 15; digits <= 17; digits++)
+        {
+          n = snprintf (tmp, sizeof tmp, "%.*g", digits, v);
+          if (strtod (tmp, NULL) == v)
+            break;
+        }
       ct_buf_append (b, tmp, (size_t) n);
       /* Keep it a JSON number that reads back as a double ("1" would read as an int). */
       if (strspn (tmp, "-0123456789") == (size_t) n)

@@ -36,7 +36,8 @@ test_attributes (sqlite3 *db)
   const char *q = "SELECT attrs FROM span s JOIN string n ON n.id = s.name_id WHERE n.value = 'attrs'";
   CHECK_EQ_STR (ct_test_text (db, q),
                 "{\"args.n\":-42,\"args.x\":0.25,\"args.flag\":true,\"args.s\":\"a \\\"q\\\"\\n\","
-                "\"return\":{\"k\":[1,2,null]},\"whole\":2.0}");
+                "\"return\":{\"k\":[1,2,null]},\"whole\":2.0,\"tenth\":0.2,"
+                "\"third\":0.3333333333333333}");
   CHECK_EQ_INT (ct_test_int (db, "SELECT json_extract(attrs, '$.\"args.n\"') FROM span s JOIN"
                                  " string n ON n.id = s.name_id WHERE n.value = 'attrs'"), -42);
   /* Invalid JSON is refused and counted, and the rest of the span is kept. */
@@ -141,6 +142,9 @@ record_everything (void)
   ctxtrace_attr_json (a, "bad", "{\"unterminated\": ");
   ctxtrace_attr_json (a, "also bad", "nul");
   ctxtrace_attr_double (CTXTRACE_CURRENT, "whole", 2.0);
+  /* Doubles in their shortest exact form, not 0.20000000000000001. */
+  ctxtrace_attr_double (a, "tenth", 0.2);
+  ctxtrace_attr_double (a, "third", 1.0 / 3.0);
   ctxtrace_end (a);
 
   ctxtrace_event ("outside", NULL);
