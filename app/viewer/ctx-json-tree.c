@@ -7,6 +7,8 @@
 
 #include "ctx-json-tree.h"
 
+#include <math.h>
+
 struct _CtxJsonItem
 {
   GObject parent_instance;
@@ -64,6 +66,25 @@ cap_text (const char *text)
   return g_string_free (s, FALSE);
 }
 
+/* A double in the fewest digits that read back as the same value: 0.2, not json-glib's
+ * 0.20000000000000001. */
+static char *
+shortest_double (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  return g_strdup (buf);
+}
+
 static char *
 preview_of (JsonNode *node)
 {
@@ -78,6 +99,8 @@ preview_of (JsonNode *node)
     default:
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         return cap_text (json_node_get_string (node));
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE && isfinite (json_node_get_double (node)))
+        return shortest_double (json_node_get_double (node));
       {
         g_autofree char *text = json_to_string (node, FALSE);
         return cap_text (text);

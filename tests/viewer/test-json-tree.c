@@ -35,6 +35,21 @@ item_at (GListModel *model, guint i)
   return item;
 }
 
+/* Doubles read in their shortest exact form (json-glib alone prints 17 digits). */
+static void
+test_doubles (void)
+{
+  g_autofree char *problem = NULL;
+  g_autoptr(GListModel) root =
+    ctx_json_tree_parse ("{\"t\":0.2,\"third\":0.3333333333333333,\"big\":1e300,\"w\":2.5}", &problem);
+
+  g_assert_null (problem);
+  g_assert_cmpstr (ctx_json_item_get_preview (item_at (root, 0)), ==, "0.2");
+  g_assert_cmpstr (ctx_json_item_get_preview (item_at (root, 1)), ==, "0.3333333333333333");
+  g_assert_cmpstr (ctx_json_item_get_preview (item_at (root, 2)), ==, "1e+300");
+  g_assert_cmpstr (ctx_json_item_get_preview (item_at (root, 3)), ==, "2.5");
+}
+
 static void
 test_parse_object (void)
 {
@@ -102,6 +117,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/json-tree/scan-depth", test_scan_depth);
   g_test_add_func ("/json-tree/parse-object", test_parse_object);
+  g_test_add_func ("/json-tree/doubles", test_doubles);
   g_test_add_func ("/json-tree/caps", test_caps);
   g_test_add_func ("/json-tree/refused", test_refused);
   return g_test_run ();
