@@ -304,9 +304,20 @@ ct_db_open (ct_writer_t *w, const char *path, char *err, size_t errlen)
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192;"
             " PRAGMA max_page_count=%lld;",
             w->max_pages > 0 ? (long long) w->max_pages : 4294967294LL);
-  rc = sqlite3_exec (w->db, pragmas, NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = init_file (w, err, errlen);
+  /* Two processes creating one file at once: switching it to WAL, or upgrading a read
+   * lock, can fail at once with SQLITE_BUSY (SQLite's deadlock avoidance skips the busy
+   * handler there); the other process is done within milliseconds, so try again. */
+  for (int tries = 0;; tries++)
+    {
+      rc = sqlite3_exec (w->db, pragmas, NULL, NULL, NULL);
+      if (rc == SQLITE_OK)
+        rc = init_file (w, err, errlen);
+      /* (Once its statements are prepared, a failure is not retried: nothing is leaked.) */
+      if ((rc & 0xff) != SQLITE_BUSY || tries >= 5000 || w->st_insert_span != NULL)
+        break;
+      struct timespec pause = { 0, 1000000 };
+      nanosleep (&pause, NULL);
+    }
   if (rc != SQLITE_OK && err[0] == '\0')
     snprintf (err, errlen, "cannot initialise %s: %s", path, sqlite3_errmsg (w->db));
   return rc == SQLITE_OK ? 0 : rc == SQLITE_MISMATCH ? -EINVAL : -EIO;

@@ -2,6 +2,7 @@
 #include <ctxtrace.h>
 #include <pthread.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "ct-test.h"
 
@@ -40,6 +41,55 @@ child (const char *path)
   _exit (st.dropped_spans == 0 ? 0 : 4);
 }
 
+/* Eight processes released at one instant all create the same new file: SQLite may fail
+ * some of them at once with SQLITE_BUSY while another switches the file to WAL mode; none
+ * may give up. */
+static void
+racing_creators (void)
+{
+  enum { N = 8 };
+  char path[300];
+  int gate[2];
+  pid_t pids[N];
+  snprintf (path, sizeof path, "%s/race.db", ct_test_tmpdir ());
+  if (pipe (gate) != 0)
+    return;
+  for (int i = 0; i < N; i++)
+    if ((pids[i] = fork ()) == 0)
+      {
+        char c;
+        close (gate[1]);
+        if (read (gate[0], &c, 1) != 0) /* EOF when the parent closes its end: all at once */
+          _exit (5);
+        if (ctxtrace_start (path) != 0)
+          {
+            fprintf (stderr, "racing child: %s\n", ctxtrace_last_error ());
+            _exit (3);
+          }
+        for (int k = 0; k < 100; k++)
+          {
+            CTXTRACE_SCOPE ("race");
+          }
+        ctxtrace_stop ();
+        _exit (0);
+      }
+  close (gate[0]);
+  close (gate[1]);
+  int failed = 0;
+  for (int i = 0; i < N; i++)
+    {
+      int status = 0;
+      waitpid (pids[i], &status, 0);
+      failed += !(WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+  CHECK_EQ_INT (failed, 0);
+  sqlite3 *db = ct_test_open (path);
+  CHECK_EQ_STR (ct_test_text (db, "PRAGMA integrity_check"), "ok");
+  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM process"), N);
+  CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), N * 100);
+  sqlite3_close (db);
+}
+
 int
 main (void)
 {
@@ -75,5 +125,6 @@ main (void)
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE parent_id IS NOT NULL"), 2 * SPANS);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(DISTINCT trace_id) FROM span"), 2);
   sqlite3_close (db);
+  racing_creators ();
   return ct_test_done ("test-multiprocess");
 }
