@@ -26,17 +26,25 @@ const char ctxtrace_schema_sql[] =
   "CREATE TABLE link(span_id INTEGER NOT NULL, linked_span_id INTEGER NOT NULL,\n"
   "  kind INTEGER NOT NULL);\n";
 
+/* The file's application id, schema version and number of schema objects, read by one
+ * statement so that they come from one snapshot: read one by one, they could straddle
+ * another process's commit of a new file's schema and look like a foreign file. */
 static int
-pragma_int (sqlite3 *db, const char *sql, int *out)
+read_header (sqlite3 *db, int *app_id, int *user_version, int *n_objects)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  int rc = sqlite3_prepare_v2 (db,
+                               "SELECT (SELECT application_id FROM pragma_application_id),"
+                               " (SELECT user_version FROM pragma_user_version),"
+                               " (SELECT count(*) FROM sqlite_schema)", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         {
-          *out = sqlite3_column_int (stmt, 0);
+          *app_id = sqlite3_column_int (stmt, 0);
+          *user_version = sqlite3_column_int (stmt, 1);
+          *n_objects = sqlite3_column_int (stmt, 2);
           rc = SQLITE_OK;
         }
     }
@@ -49,9 +57,7 @@ ctxtrace_schema_classify (sqlite3 *db, int *version)
 {
   int app_id = 0, user_version = 0, n_objects = 0;
 
-  if (pragma_int (db, "PRAGMA application_id", &app_id) != SQLITE_OK
-      || pragma_int (db, "PRAGMA user_version", &user_version) != SQLITE_OK
-      || pragma_int (db, "SELECT count(*) FROM sqlite_schema", &n_objects) != SQLITE_OK)
+  if (read_header (db, &app_id, &user_version, &n_objects) != SQLITE_OK)
     return CTXTRACE_FILE_ERROR;
   if (version != NULL)
     *version = user_version;
