@@ -122,3 +122,14 @@ ct_test_text (sqlite3 *db, const char *sql)
   sqlite3_finalize (st);
   return buf;
 }
+
+/* How many spans have this name. */
+static inline long long
+ct_test_count_named (sqlite3 *db, const char *name)
+{
+  char sql[256];
+  snprintf (sql, sizeof sql,
+            "SELECT count(*) FROM span s JOIN string n ON n.id = s.name_id WHERE n.value = '%s'",
+            name);
+  return ct_test_int (db, sql);
+}

@@ -14,16 +14,6 @@ static int (*dl_entry) (int n);
 static char dir[256];
 
 static long long
-count_named (sqlite3 *db, const char *name)
-{
-  char sql[256];
-  snprintf (sql, sizeof sql,
-            "SELECT count(*) FROM span s JOIN string n ON n.id = s.name_id WHERE n.value = '%s'",
-            name);
-  return ct_test_int (db, sql);
-}
-
-static long long
 max_depth_of (sqlite3 *db, const char *name)
 {
   char sql[256];
@@ -100,12 +90,12 @@ static void
 keep_one (void)
 {
   sqlite3 *db = record ("global_mid", NULL, mixed_work);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 1 + 3);
-  CHECK_EQ_INT (count_named (db, "static_leaf"), 5 + 3 * 4); /* called by a kept function */
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 1 + 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "static_leaf"), 5 + 3 * 4); /* called by a kept function */
   CHECK_EQ_INT (children_of (db, "static_leaf", "global_mid"), 5 + 3 * 4);
-  CHECK_EQ_INT (count_named (db, "recurse"), 0);
-  CHECK_EQ_INT (count_named (db, "thread_body"), 0);
-  CHECK_EQ_INT (count_named (db, "dl_entry"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "thread_body"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_entry"), 0);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE depth = 0"), 1 + 3);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 4 + 17);
   sqlite3_close (db);
@@ -116,20 +106,20 @@ exclude_one (void)
 {
   /* No keep pattern: everything but the excluded function (and what it calls). */
   sqlite3 *db = record ("!static_leaf", NULL, mixed_work);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 1 + 3);
-  CHECK_EQ_INT (count_named (db, "static_leaf"), 0);
-  CHECK_EQ_INT (count_named (db, "recurse"), 51);
-  CHECK_EQ_INT (count_named (db, "thread_body"), 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 1 + 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "static_leaf"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 51);
+  CHECK_EQ_INT (ct_test_count_named (db, "thread_body"), 3);
   CHECK_EQ_INT (children_of (db, "global_mid", "thread_body"), 3);
-  CHECK_EQ_INT (count_named (db, "dl_entry"), 1);
-  CHECK_EQ_INT (count_named (db, "dl_helper"), 3);
-  CHECK_EQ_INT (count_named (db, "dl_leaf"), 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_entry"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_helper"), 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_leaf"), 3);
   sqlite3_close (db);
   /* Excluding a function leaves out what it calls; globs and spaces in the list. */
   db = record (" thread_*, !global_m?d ", NULL, mixed_work);
-  CHECK_EQ_INT (count_named (db, "thread_body"), 3);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 0);
-  CHECK_EQ_INT (count_named (db, "static_leaf"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "thread_body"), 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "static_leaf"), 0);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 3);
   sqlite3_close (db);
 }
@@ -139,15 +129,15 @@ dlopened (void)
 {
   /* Now in the table built at start. */
   sqlite3 *db = record ("dl_*", NULL, mixed_work);
-  CHECK_EQ_INT (count_named (db, "dl_entry"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_entry"), 1);
   CHECK_EQ_INT (children_of (db, "dl_helper", "dl_entry"), 3); /* static, in the .so */
   CHECK_EQ_INT (children_of (db, "dl_leaf", "dl_helper"), 3);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 7);
   sqlite3_close (db);
   db = record ("dl_entry,!dl_helper", NULL, mixed_work);
-  CHECK_EQ_INT (count_named (db, "dl_entry"), 1);
-  CHECK_EQ_INT (count_named (db, "dl_helper"), 0);
-  CHECK_EQ_INT (count_named (db, "dl_leaf"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_entry"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_helper"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_leaf"), 0);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 1);
   sqlite3_close (db);
 }
@@ -163,24 +153,24 @@ static void
 depth_limits (void)
 {
   sqlite3 *db = record (NULL, "2", mixed_work);
-  CHECK_EQ_INT (count_named (db, "recurse"), 2);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 2);
   CHECK_EQ_INT (max_depth_of (db, "recurse"), 1);
-  CHECK_EQ_INT (count_named (db, "thread_body"), 3);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 1 + 3);
-  CHECK_EQ_INT (count_named (db, "static_leaf"), 5); /* depth 2 under the threads' */
-  CHECK_EQ_INT (count_named (db, "dl_helper"), 3);
-  CHECK_EQ_INT (count_named (db, "dl_leaf"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "thread_body"), 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 1 + 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "static_leaf"), 5); /* depth 2 under the threads' */
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_helper"), 3);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_leaf"), 0);
   sqlite3_close (db);
   /* Depth counts from the kept function. */
   db = record ("recurse", "100", deep_work);
-  CHECK_EQ_INT (count_named (db, "recurse"), 100);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 100);
   CHECK_EQ_INT (max_depth_of (db, "recurse"), 99);
   CHECK_EQ_INT (children_of (db, "recurse", "recurse"), 99);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 0);
   sqlite3_close (db);
   /* Recursion thousands deep under a filter: every level, exactly nested. */
   db = record ("!nothing_matches_this", NULL, deep_work);
-  CHECK_EQ_INT (count_named (db, "recurse"), 3001);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 3001);
   CHECK_EQ_INT (max_depth_of (db, "recurse"), 3000);
   CHECK_EQ_INT (children_of (db, "recurse", "recurse"), 3000);
   CHECK_EQ_INT (children_of (db, "static_leaf", "global_mid"), 2);
@@ -200,27 +190,27 @@ longjmps (void)
 {
   /* A kept function left by longjmp: the kept region ends with it. */
   sqlite3 *db = record ("deep_then_jump", NULL, jump_work);
-  CHECK_EQ_INT (count_named (db, "deep_then_jump"), 21);
+  CHECK_EQ_INT (ct_test_count_named (db, "deep_then_jump"), 21);
   CHECK_EQ_INT (children_of (db, "deep_then_jump", "deep_then_jump"), 20);
   CHECK_EQ_INT (children_of (db, "jump_out", "deep_then_jump"), 1);
-  CHECK_EQ_INT (count_named (db, "recurse"), 0);
-  CHECK_EQ_INT (count_named (db, "static_leaf"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "static_leaf"), 0);
   sqlite3_close (db);
   /* An excluded function left by longjmp: recording resumes after it. */
   db = record ("!deep_then_jump", NULL, jump_work);
-  CHECK_EQ_INT (count_named (db, "longjmp_across"), 1);
-  CHECK_EQ_INT (count_named (db, "deep_then_jump"), 0);
-  CHECK_EQ_INT (count_named (db, "jump_out"), 0);
-  CHECK_EQ_INT (count_named (db, "recurse"), 4);
+  CHECK_EQ_INT (ct_test_count_named (db, "longjmp_across"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "deep_then_jump"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "jump_out"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 4);
   CHECK_EQ_INT (children_of (db, "static_leaf", "global_mid"), 1);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE depth = 0"), 3);
   sqlite3_close (db);
   /* The frames a longjmp skipped end inside the function it landed in. */
   db = record ("longjmp_across", "10", jump_work);
-  CHECK_EQ_INT (count_named (db, "longjmp_across"), 1);
-  CHECK_EQ_INT (count_named (db, "deep_then_jump"), 9);
+  CHECK_EQ_INT (ct_test_count_named (db, "longjmp_across"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "deep_then_jump"), 9);
   CHECK_EQ_INT (children_of (db, "deep_then_jump", "longjmp_across"), 1);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 0);
   sqlite3_close (db);
 }
 
@@ -236,17 +226,17 @@ static void
 recovery_loop (void)
 {
   sqlite3 *db = record ("!nothing_matches_this", NULL, loop_work);
-  CHECK_EQ_INT (count_named (db, "fj_loop"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "fj_loop"), 1);
   CHECK_EQ_INT (children_of (db, "fj_step", "fj_loop"), 10);
   CHECK_EQ_INT (children_of (db, "fj_fail", "fj_step"), 10);
   CHECK_EQ_INT (children_of (db, "static_leaf", "global_mid"), 1);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE depth = 0"), 2);
   sqlite3_close (db);
   db = record ("fj_step", NULL, loop_work);
-  CHECK_EQ_INT (count_named (db, "fj_step"), 10);
+  CHECK_EQ_INT (ct_test_count_named (db, "fj_step"), 10);
   CHECK_EQ_INT (children_of (db, "fj_fail", "fj_step"), 10);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span WHERE depth = 0"), 10);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 0);
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 0);
   sqlite3_close (db);
 }
 
@@ -261,7 +251,7 @@ static void
 threads (void)
 {
   sqlite3 *db = record ("thread_body", NULL, thread_work);
-  CHECK_EQ_INT (count_named (db, "thread_body"), 4);
+  CHECK_EQ_INT (ct_test_count_named (db, "thread_body"), 4);
   CHECK_EQ_INT (children_of (db, "global_mid", "thread_body"), 4);
   CHECK_EQ_INT (children_of (db, "static_leaf", "global_mid"), 20);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 4 + 4 + 20);
@@ -289,7 +279,7 @@ main (void)
   /* The library is loaded after the session's table was built: its functions are
    * resolved on their first call (the slow path), static ones included. */
   sqlite3 *db = record ("dl_*", NULL, load_and_call);
-  CHECK_EQ_INT (count_named (db, "dl_entry"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "dl_entry"), 1);
   CHECK_EQ_INT (children_of (db, "dl_helper", "dl_entry"), 3);
   CHECK_EQ_INT (children_of (db, "dl_leaf", "dl_helper"), 3);
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), 7);

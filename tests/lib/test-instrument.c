@@ -6,16 +6,6 @@
 #include "ct-test.h"
 #include "instrumented.h"
 
-static long long
-count_named (sqlite3 *db, const char *name)
-{
-  char sql[256];
-  snprintf (sql, sizeof sql,
-            "SELECT count(*) FROM span s JOIN string n ON n.id = s.name_id WHERE n.value = '%s'",
-            name);
-  return ct_test_int (db, sql);
-}
-
 int
 main (void)
 {
@@ -31,12 +21,12 @@ main (void)
   ctxtrace_stop ();
 
   sqlite3 *db = ct_test_open (path);
-  CHECK_EQ_INT (count_named (db, "global_mid"), 1 + 4 + 1);
-  CHECK_EQ_INT (count_named (db, "static_leaf"), 5 + 4 * 10 + 1);
-  CHECK_EQ_INT (count_named (db, "recurse"), 3001);
-  CHECK_EQ_INT (count_named (db, "thread_body"), 4);
-  CHECK_EQ_INT (count_named (db, "deep_then_jump"), 21);
-  CHECK_EQ_INT (count_named (db, "jump_out"), 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "global_mid"), 1 + 4 + 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "static_leaf"), 5 + 4 * 10 + 1);
+  CHECK_EQ_INT (ct_test_count_named (db, "recurse"), 3001);
+  CHECK_EQ_INT (ct_test_count_named (db, "thread_body"), 4);
+  CHECK_EQ_INT (ct_test_count_named (db, "deep_then_jump"), 21);
+  CHECK_EQ_INT (ct_test_count_named (db, "jump_out"), 1);
   /* Every static_leaf is a child of a global_mid, one level down, inside it. */
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span c JOIN span p ON p.id = c.parent_id"
                                  " JOIN string cn ON cn.id = c.name_id JOIN string pn ON pn.id ="

@@ -8,16 +8,6 @@
 
 extern char **environ;
 
-static long long
-count_named (sqlite3 *db, const char *name)
-{
-  char sql[256];
-  snprintf (sql, sizeof sql,
-            "SELECT count(*) FROM span s JOIN string n ON n.id = s.name_id WHERE n.value = '%s'",
-            name);
-  return ct_test_int (db, sql);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -52,11 +42,11 @@ main (int argc, char **argv)
   CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
 
   sqlite3 *sdb = ct_test_open (db);
-  CHECK_EQ_INT (count_named (sdb, "main"), 1);
-  CHECK_EQ_INT (count_named (sdb, "pp_work"), 2);
-  CHECK_EQ_INT (count_named (sdb, "pp_leaf"), 20);
-  CHECK_EQ_INT (count_named (sdb, "pp_skip"), 0);
-  CHECK_EQ_INT (count_named (sdb, "pp_under_skip"), 0);
+  CHECK_EQ_INT (ct_test_count_named (sdb, "main"), 1);
+  CHECK_EQ_INT (ct_test_count_named (sdb, "pp_work"), 2);
+  CHECK_EQ_INT (ct_test_count_named (sdb, "pp_leaf"), 20);
+  CHECK_EQ_INT (ct_test_count_named (sdb, "pp_skip"), 0);
+  CHECK_EQ_INT (ct_test_count_named (sdb, "pp_under_skip"), 0);
   CHECK_EQ_INT (ct_test_int (sdb, "SELECT count(*) FROM span c JOIN span p ON p.id = c.parent_id"
                                   " JOIN string cn ON cn.id = c.name_id JOIN string pn ON pn.id ="
                                   " p.name_id WHERE cn.value = 'pp_leaf' AND pn.value = 'pp_work'"
