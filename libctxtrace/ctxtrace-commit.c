@@ -100,14 +100,6 @@ ct_committer_latency (ct_writer_t *w, uint64_t *p50, uint64_t *p99)
 }
 
 static int
-batch_has_rows (const ct_batch_t *b, const ct_writer_t *w)
-{
-  return b->n_inserts + b->n_updates + b->n_events + b->n_thread_ops + b->n_names + b->n_traces
-           > 0
-         || memcmp (b->counters, w->saved_counters, sizeof b->counters) != 0;
-}
-
-static int
 stopping (ct_writer_t *w)
 {
   pthread_mutex_lock (&w->queue_lock);
@@ -122,7 +114,9 @@ static void
 commit_batch (ct_writer_t *w, ct_batch_t *b)
 {
   int rc = SQLITE_OK;
-  if (!atomic_load (&w->failed) && batch_has_rows (b, w))
+  if (!atomic_load (&w->failed)
+      && (ct_batch_has_rows (b)
+          || memcmp (b->counters, w->saved_counters, sizeof b->counters) != 0))
     for (int tries = 0;; tries++)
       {
         rc = ct_db_commit (w, b);
@@ -213,8 +207,12 @@ ct_committer_start (ct_writer_t *w)
 }
 
 void
-ct_committer_join (ct_writer_t *w)
+ct_committer_stop (ct_writer_t *w)
 {
+  pthread_mutex_lock (&w->queue_lock);
+  w->commit_stop = 1;
+  pthread_cond_signal (&w->queue_cond);
+  pthread_mutex_unlock (&w->queue_lock);
   if (w->committer_started)
     pthread_join (w->committer, NULL);
   w->committer_started = 0;

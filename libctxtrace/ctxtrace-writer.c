@@ -853,9 +853,7 @@ has_work (ct_writer_t *w)
   const ct_batch_t *b = w->open;
   uint64_t now[4];
   ct_writer_counters (w, now);
-  return b->n_inserts + b->n_updates + b->n_events + b->n_thread_ops + b->n_names
-           + b->n_traces > 0
-         || w->open_dirty || memcmp (now, b->counters, sizeof now) != 0;
+  return ct_batch_has_rows (b) || w->open_dirty || memcmp (now, b->counters, sizeof now) != 0;
 }
 
 /* Hands the open batch to the committer.  At most CT_IN_FLIGHT sealed batches wait for
@@ -1048,11 +1046,7 @@ writer_main (void *data)
       seal (w, target + 1);
     }
   pthread_mutex_unlock (&w->busy);
-  pthread_mutex_lock (&w->queue_lock);
-  w->commit_stop = 1;
-  pthread_cond_signal (&w->queue_cond);
-  pthread_mutex_unlock (&w->queue_lock);
-  ct_committer_join (w);
+  ct_committer_stop (w);
   pthread_mutex_lock (&w->busy);
   apply_completed (w);
   pthread_mutex_unlock (&w->busy);
@@ -1179,11 +1173,7 @@ ct_writer_start (ct_writer_t *w)
   w->started = rc == 0;
   if (rc != 0)
     {
-      pthread_mutex_lock (&w->queue_lock);
-      w->commit_stop = 1;
-      pthread_cond_signal (&w->queue_cond);
-      pthread_mutex_unlock (&w->queue_lock);
-      ct_committer_join (w);
+      ct_committer_stop (w);
     }
   return -rc;
 }

@@ -113,6 +113,14 @@ typedef struct ct_batch
   size_t kept;           /* inserts written */
 } ct_batch_t;
 
+/* Anything for the committer to write, apart from the process row's counters. */
+static inline int
+ct_batch_has_rows (const ct_batch_t *b)
+{
+  return b->n_inserts + b->n_updates + b->n_events + b->n_thread_ops + b->n_names + b->n_traces
+         > 0;
+}
+
 /* Sealed batches not yet acknowledged by the drain thread, at most; more data waits in the
  * growing open batch.  The committer keeps the ids of the last CT_HISTORY batches. */
 #define CT_IN_FLIGHT 4
@@ -250,8 +258,9 @@ CT_HIDDEN int ct_db_json_normalize (ct_writer_t *w, const char *text, size_t len
 
 /* ctxtrace-commit.c */
 CT_HIDDEN int ct_committer_start (ct_writer_t *w);
-/* Waits for the committer to write every sealed batch and exit. */
-CT_HIDDEN void ct_committer_join (ct_writer_t *w);
+/* Tells the committer that nothing more will be sealed, and waits for it to write every
+ * sealed batch and exit. */
+CT_HIDDEN void ct_committer_stop (ct_writer_t *w);
 CT_HIDDEN void ct_committer_free (ct_writer_t *w);
 CT_HIDDEN void ct_batch_free (ct_batch_t *b);
 /* The id of a row by sequence number, from the committed batches the committer keeps. */
