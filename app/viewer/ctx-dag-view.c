@@ -14,6 +14,7 @@
 #include <cairo-svg.h>
 #include <glib/gi18n.h>
 
+#include "ctx-export-image.h"
 #include "ctx-dag-view.h"
 #include "ctx-dag-view-private.h"
 #include "ctx-trace-links.h"
@@ -1196,20 +1197,11 @@ ctx_dag_view_set_zoom (CtxDagView *self, double zoom)
            gtk_widget_get_height (GTK_WIDGET (self)) / 2.0, zoom);
 }
 
-static cairo_surface_t *
-create_export_surface (const char *path, int width, int height)
-{
-  if (g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG"))
-    return cairo_svg_surface_create (path, width, height);
-  return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-}
-
 gboolean
 ctx_dag_view_export (CtxDagView *self, const char *path, GError **error)
 {
   CtxDagDrawState state;
   cairo_surface_t *surface;
-  cairo_status_t status;
   cairo_t *cr;
 
   g_return_val_if_fail (CTX_IS_DAG_VIEW (self), FALSE);
@@ -1219,7 +1211,7 @@ ctx_dag_view_export (CtxDagView *self, const char *path, GError **error)
       return FALSE;
     }
   draw_state (self, &state);
-  surface = create_export_surface (path, MAX (state.width, 1), MAX (state.height, 1));
+  surface = ctx_export_image_surface_new (path, MAX (state.width, 1), MAX (state.height, 1));
   cr = cairo_create (surface);
   if (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE)
     {
@@ -1228,19 +1220,7 @@ ctx_dag_view_export (CtxDagView *self, const char *path, GError **error)
     }
   ctx_dag_scene_draw (self->scene, cr, &state);
   cairo_destroy (cr);
-  if (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE)
-    status = cairo_surface_write_to_png (surface, path);
-  else
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  cairo_surface_destroy (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"), path,
-               cairo_status_to_string (status));
-  return FALSE;
+  return ctx_export_image_finish (surface, path, error);
 }
 
 /* -- GObject ------------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <cairo-svg.h>
 #include <glib/gi18n.h>
 
+#include "ctx-export-image.h"
 #include "ctx-flame-view.h"
 #include "ctx-span-nav.h"
 #include "ctx-time.h"
@@ -793,16 +794,6 @@ ctx_flame_view_get_lane_collapsed (CtxFlameView *self,
   return self->layout != NULL && ctx_flame_layout_get_collapsed (self->layout, lane);
 }
 
-static cairo_surface_t *
-create_export_surface (const char *path,
-                       int         width,
-                       int         height)
-{
-  if (g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG"))
-    return cairo_svg_surface_create (path, width, height);
-  return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-}
-
 gboolean
 ctx_flame_view_export (CtxFlameView  *self,
                        const char    *path,
@@ -810,7 +801,6 @@ ctx_flame_view_export (CtxFlameView  *self,
 {
   CtxFlameViewport vp;
   cairo_surface_t *surface;
-  cairo_status_t status;
   cairo_t *cr;
 
   if (self->renderer == NULL)
@@ -819,22 +809,12 @@ ctx_flame_view_export (CtxFlameView  *self,
       return FALSE;
     }
   ctx_flame_view_get_viewport (self, &vp);
-  surface = create_export_surface (path, MAX (vp.width, 1), MAX (vp.height, 1));
+  surface = ctx_export_image_surface_new (path, MAX (vp.width, 1), MAX (vp.height, 1));
   cr = cairo_create (surface);
   ctx_flame_renderer_draw (self->renderer, cr, &vp);
   cairo_destroy (cr);
-  if (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE)
-    status = cairo_surface_write_to_png (surface, path);
-  else
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  cairo_surface_destroy (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
+  if (ctx_export_image_finish (surface, path, error))
     return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"), path,
-               cairo_status_to_string (status));
   /* The unused render node of the view stays valid; the export never touches it. */
   invalidate (self);
   return FALSE;
