@@ -2,7 +2,9 @@
  * thread and connection; if that connection never saw the file in WAL mode, its checkpoints
  * silently did nothing and the WAL grew to FINISH_PAGES (32 MiB) before the writer copied
  * it back itself, stalling for ~140 ms.  Records about 27 MiB of spans in bursts and checks
- * that the WAL never exceeded a third of that. */
+ * that the WAL never reached 16 MiB: broken, it grows to ~27 MiB; working, it stays near
+ * 5 MiB on an idle machine and reached 9.1 MiB in a loaded CI run (the checkpointer runs at
+ * nice 10, so it lags when the cores are busy). */
 #include <ctxtrace.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -41,7 +43,7 @@ main (void)
           (unsigned long long) stats.committed_spans, (double) max_wal / 1048576.0);
   CHECK_EQ_INT ((long long) stats.committed_spans, BURSTS * SPANS_PER_BURST);
   CHECK (max_wal > 0);
-  CHECK (max_wal < 9 * 1024 * 1024);
+  CHECK (max_wal < 16 * 1024 * 1024);
   sqlite3 *db = ct_test_open (path);
   CHECK_EQ_STR (ct_test_text (db, "PRAGMA integrity_check"), "ok");
   CHECK_EQ_INT (ct_test_int (db, "SELECT count(*) FROM span"), BURSTS * SPANS_PER_BURST);
